@@ -1,0 +1,106 @@
+"""Where things live (platformdirs) and which database this counter uses.
+
+Precedence for the database URL: --database flag, then POS_DATABASE_URL, then the
+user's settings file, then the system-wide file, then an embedded SQLite file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import PlatformDirs
+
+APP_NAME = "pos"
+SETTINGS_FILE = "settings.json"
+SYSTEM_SETTINGS = Path("/etc/pos") / SETTINGS_FILE
+ENV_DATABASE = "POS_DATABASE_URL"
+ENV_COUNTER = "POS_COUNTER"
+
+
+def dirs() -> PlatformDirs:
+    return PlatformDirs(APP_NAME, appauthor=False)
+
+
+def config_dir() -> Path:
+    return Path(dirs().user_config_dir)
+
+
+def data_dir() -> Path:
+    return Path(dirs().user_data_dir)
+
+
+def log_dir() -> Path:
+    return Path(dirs().user_log_dir)
+
+
+def cache_dir() -> Path:
+    return Path(dirs().user_cache_dir)
+
+
+def settings_path() -> Path:
+    return config_dir() / SETTINGS_FILE
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{data_dir() / 'pos.sqlite3'}"
+
+
+def default_counter_code() -> str:
+    """A counter code from the host name: short, upper case, safe to print on receipts."""
+    host = socket.gethostname().split(".")[0]
+    code = re.sub(r"[^A-Za-z0-9-]", "", host).upper()[:32]
+    return code or "COUNTER-1"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    counter_code: str
+    source: str  # where the database URL came from, for "pos configure --show"
+
+
+def _read(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"pos: cannot read settings file {path}: {exc}") from None
+    return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
+
+
+def load_settings(database: str | None = None, counter: str | None = None) -> Settings:
+    system = _read(SYSTEM_SETTINGS)
+    user = _read(settings_path())
+    candidates = [
+        (database, "--database"),
+        (os.environ.get(ENV_DATABASE), ENV_DATABASE),
+        (user.get("database_url"), str(settings_path())),
+        (system.get("database_url"), str(SYSTEM_SETTINGS)),
+    ]
+    url, source = next(((u, s) for u, s in candidates if u), (default_database_url(), "default"))
+    code = (
+        counter
+        or os.environ.get(ENV_COUNTER)
+        or user.get("counter_code")
+        or system.get("counter_code")
+        or default_counter_code()
+    )
+    return Settings(database_url=url, counter_code=code, source=source)
+
+
+def save_user_settings(**values: str) -> Path:
+    """Merge values into the user's settings file (written atomically)."""
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    current = _read(path)
+    current.update({k: v for k, v in values.items() if v is not None})
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(current, indent=2, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,27 @@
+"""Store-wide settings: one row, so every counter computes the same totals."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pos.models.base import Base
+
+DEFAULT_TAX_RATE_PPM = 80_000  # 8%
+DEFAULT_SHIPPING_CENTS = 1599
+DEFAULT_FREE_SHIPPING_OVER_CENTS = 20_000
+
+
+class StoreSettings(Base):
+    __tablename__ = "store_settings"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    store_name: Mapped[str] = mapped_column(String(120), default="My Store")
+    tax_rate_ppm: Mapped[int] = mapped_column(Integer, default=DEFAULT_TAX_RATE_PPM)
+    shipping_fee_cents: Mapped[int] = mapped_column(BigInteger, default=DEFAULT_SHIPPING_CENTS)
+    free_shipping_over_cents: Mapped[int] = mapped_column(
+        BigInteger, default=DEFAULT_FREE_SHIPPING_OVER_CENTS
+    )
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    require_customer: Mapped[bool] = mapped_column(Boolean, default=False)

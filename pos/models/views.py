@@ -1,0 +1,199 @@
+"""Plain frozen views that services return: the UI never sees ORM objects."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A logged-in user at a counter; every service call names who acts."""
+
+    user_id: int
+    username: str
+    role: str  # "clerk" | "manager"
+    counter_id: int | None = None
+    counter_code: str | None = None
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+
+@dataclass(frozen=True)
+class ProductView:
+    id: uuid.UUID
+    sku: str
+    barcode: str | None
+    name: str
+    description: str
+    category: str | None
+    price: Decimal
+    stock_quantity: int
+    active: bool
+    image: str | None
+    low_stock_threshold: int
+
+    @property
+    def low_stock(self) -> bool:
+        return self.stock_quantity <= self.low_stock_threshold
+
+    @property
+    def sellable(self) -> bool:
+        return self.active and self.stock_quantity > 0
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    """One page of a catalog query: the UI fetches more pages lazily."""
+
+    items: tuple[ProductView, ...]
+    total: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class CartLineView:
+    product_id: uuid.UUID
+    sku: str
+    name: str
+    unit_price: Decimal
+    quantity: int
+    line_total: Decimal
+    stock_quantity: int  # still free to sell, after what this cart holds
+
+
+@dataclass(frozen=True)
+class Totals:
+    subtotal: Decimal
+    tax: Decimal
+    shipping: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class CartView:
+    cart_id: int | None
+    counter_code: str | None
+    lines: tuple[CartLineView, ...]
+    item_count: int
+    subtotal: Decimal
+    tax: Decimal
+    shipping: Decimal
+    total: Decimal
+    delivery: bool = False
+    customer_id: int | None = None
+    currency: str = "USD"
+
+    def line(self, product_id: uuid.UUID) -> CartLineView | None:
+        return next((ln for ln in self.lines if ln.product_id == product_id), None)
+
+
+@dataclass(frozen=True)
+class OrderLineView:
+    product_id: uuid.UUID
+    sku: str
+    name: str
+    unit_price: Decimal
+    quantity: int
+    line_total: Decimal
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    method: str  # "cash" | "card"
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class OrderView:
+    id: int
+    order_number: str
+    cart_id: int
+    created_at: datetime
+    counter_code: str
+    clerk: str
+    customer_id: int | None
+    customer_name: str | None
+    delivery: bool
+    lines: tuple[OrderLineView, ...]
+    payments: tuple[PaymentView, ...]
+    subtotal: Decimal
+    tax: Decimal
+    shipping: Decimal
+    total: Decimal
+    tendered: Decimal
+    change_due: Decimal
+    currency: str = "USD"
+    store_name: str = ""
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+
+@dataclass(frozen=True)
+class OpenCartView:
+    cart_id: int
+    counter_code: str
+    clerk: str | None
+    created_at: datetime
+    updated_at: datetime
+    item_count: int
+    subtotal: Decimal
+    lines: tuple[CartLineView, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class MovementView:
+    id: int
+    product_id: uuid.UUID
+    delta: int
+    reason: str
+    stock_after: int
+    username: str | None
+    counter_code: str | None
+    cart_id: int | None
+    order_id: int | None
+    note: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    username: str
+    role: str
+    active: bool
+    locked_until: datetime | None
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    id: int
+    name: str
+    phone: str
+    email: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class StoreSettingsView:
+    store_name: str
+    tax_rate: Decimal
+    shipping_fee: Decimal
+    free_shipping_threshold: Decimal
+    currency: str
+    require_customer: bool
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    ok: bool
+    problems: tuple[str, ...]
+    checked_products: int = 0
+    checked_orders: int = 0
+    checked_carts: int = 0

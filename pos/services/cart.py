@@ -1,0 +1,238 @@
+"""The counter's cart: add, update, remove, following the seed's stock flows.
+
+Adding takes stock at once (the item is in the customer's hands at the counter);
+removing or lowering a quantity gives it back. Each call is one transaction that
+locks the cart row first, then the product.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from pos.errors import ErrorCode, PosError
+from pos.logs import log_cart_action
+from pos.models import MAX_LINE_QUANTITY, Cart, CartLine, Customer, utcnow
+from pos.models.views import Actor, CartView
+from pos.services import validation
+from pos.services.cart_reads import OpenCart, lock_open_cart, snapshot
+from pos.services.events import EventHub
+from pos.services.stock import Ledger, change_stock
+from pos.services.uow import Tx, UnitOfWork
+
+
+class CartService:
+    def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
+        self._uow = uow
+        self._events = events
+
+    # -- reads -----------------------------------------------------------------------
+    def current(self, actor: Actor) -> CartView:
+        """The counter's open cart (found again after a crash or sign-out), or an empty one."""
+        counter_id = validation.require_counter(actor)
+
+        def work(tx: Tx) -> CartView:
+            row = tx.session.execute(
+                select(Cart.id, Cart.delivery, Cart.customer_id).where(
+                    Cart.counter_id == counter_id, Cart.status == "open"
+                )
+            ).first()
+            if row is None:
+                return snapshot(tx, None, counter_code=actor.counter_code).view
+            return self._view(tx, actor, OpenCart(row[0], row[1], row[2]))
+
+        return self._uow.run(work, operation="cart.current", actor=actor, write=False)
+
+    # -- writes ----------------------------------------------------------------------
+    def add(self, actor: Actor, product_id: Any, quantity: Any = 1) -> CartView:
+        counter_id = validation.require_counter(actor)
+        pid = validation.product_id(product_id)
+        qty = validation.line_quantity(quantity)
+
+        def work(tx: Tx) -> CartView:
+            cart = self._lock_or_open(tx, actor, counter_id)
+            change = change_stock(
+                tx,
+                pid,
+                -qty,
+                Ledger("cart_add", actor.user_id, counter_id, cart_id=cart.id),
+                require_active=True,
+            )
+            self._upsert_line(tx, cart.id, pid, qty, change.price_cents)
+            tx.after_commit(lambda: log_cart_action("add", actor.user_id, pid, qty))
+            return self._view(tx, actor, cart)
+
+        return self._run(work, "cart.add", actor, pid)
+
+    def update(self, actor: Actor, product_id: Any, quantity: Any) -> CartView:
+        """Set a line's quantity; a decrease gives the difference back to stock."""
+        counter_id = validation.require_counter(actor)
+        pid = validation.product_id(product_id)
+        qty = validation.line_quantity(quantity)
+
+        def work(tx: Tx) -> CartView:
+            cart = self._require_cart(tx, counter_id, pid)
+            current = tx.session.execute(
+                select(CartLine.quantity).where(
+                    CartLine.cart_id == cart.id, CartLine.product_id == pid
+                )
+            ).scalar_one_or_none()
+            if current is None:
+                raise _not_in_cart(pid)
+            diff = qty - current
+            if diff == 0:
+                return self._view(tx, actor, cart)
+            reason = "cart_add" if diff > 0 else "cart_remove"
+            change_stock(
+                tx,
+                pid,
+                -diff,
+                Ledger(reason, actor.user_id, counter_id, cart_id=cart.id),
+                require_active=diff > 0,
+            )
+            tx.session.execute(
+                update(CartLine)
+                .where(CartLine.cart_id == cart.id, CartLine.product_id == pid)
+                .values(quantity=qty)
+            )
+            tx.after_commit(lambda: log_cart_action("update", actor.user_id, pid, qty))
+            return self._view(tx, actor, cart)
+
+        return self._run(work, "cart.update", actor, pid)
+
+    def remove(self, actor: Actor, product_id: Any) -> CartView:
+        counter_id = validation.require_counter(actor)
+        pid = validation.product_id(product_id)
+
+        def work(tx: Tx) -> CartView:
+            cart = self._require_cart(tx, counter_id, pid)
+            removed = tx.session.execute(
+                delete(CartLine)
+                .where(CartLine.cart_id == cart.id, CartLine.product_id == pid)
+                .returning(CartLine.quantity)
+            ).scalar_one_or_none()
+            if removed is None:
+                raise _not_in_cart(pid)
+            change_stock(
+                tx, pid, removed, Ledger("cart_remove", actor.user_id, counter_id, cart_id=cart.id)
+            )
+            tx.after_commit(lambda: log_cart_action("remove", actor.user_id, pid, removed))
+            return self._view(tx, actor, cart)
+
+        return self._run(work, "cart.remove", actor, pid)
+
+    def set_delivery(self, actor: Actor, delivery: bool) -> CartView:
+        return self._set_cart_fields(actor, "cart.set_delivery", delivery=bool(delivery))
+
+    def set_customer(self, actor: Actor, customer_id: int | None) -> CartView:
+        return self._set_cart_fields(actor, "cart.set_customer", customer_id=customer_id)
+
+    # -- helpers ---------------------------------------------------------------------
+    def _set_cart_fields(self, actor: Actor, operation: str, **values: Any) -> CartView:
+        counter_id = validation.require_counter(actor)
+
+        def work(tx: Tx) -> CartView:
+            cart = self._lock_or_open(tx, actor, counter_id)
+            if values.get("customer_id") is not None:
+                _require_active_customer(tx, values["customer_id"])
+            tx.session.execute(
+                update(Cart).where(Cart.id == cart.id).values(updated_at=utcnow(), **values)
+            )
+            merged = OpenCart(
+                cart.id,
+                values.get("delivery", cart.delivery),
+                values.get("customer_id", cart.customer_id),
+            )
+            return self._view(tx, actor, merged)
+
+        return self._uow.run(work, operation=operation, actor=actor)
+
+    def _run(self, work: Any, operation: str, actor: Actor, pid: uuid.UUID) -> CartView:
+        view: CartView = self._uow.run(work, operation=operation, actor=actor)
+        self._events.stock_changed([pid])
+        return view
+
+    def _view(self, tx: Tx, actor: Actor, cart: OpenCart) -> CartView:
+        return snapshot(
+            tx,
+            cart.id,
+            counter_code=actor.counter_code,
+            delivery=cart.delivery,
+            customer_id=cart.customer_id,
+        ).view
+
+    def _lock_or_open(self, tx: Tx, actor: Actor, counter_id: int) -> OpenCart:
+        cart = lock_open_cart(tx, counter_id)
+        if cart is not None:
+            return cart
+        now = utcnow()
+        new_id = tx.session.execute(
+            insert(Cart)
+            .values(
+                counter_id=counter_id,
+                user_id=actor.user_id,
+                status="open",
+                delivery=False,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(Cart.id)
+        ).scalar_one()
+        return OpenCart(new_id, False, None)
+
+    def _require_cart(self, tx: Tx, counter_id: int, pid: uuid.UUID) -> OpenCart:
+        cart = lock_open_cart(tx, counter_id)
+        if cart is None:
+            raise _not_in_cart(pid)
+        return cart
+
+    def _upsert_line(
+        self, tx: Tx, cart_id: int, pid: uuid.UUID, qty: int, price_cents: int
+    ) -> None:
+        insert_fn = pg_insert if tx.is_postgres else sqlite_insert
+        stmt = insert_fn(CartLine).values(
+            cart_id=cart_id,
+            product_id=pid,
+            quantity=qty,
+            unit_price_cents=price_cents,
+            added_at=utcnow(),
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[CartLine.cart_id, CartLine.product_id],
+            set_={"quantity": CartLine.quantity + stmt.excluded.quantity},
+        )
+        try:
+            # A savepoint would cost a round trip; the line cap is a CHECK constraint
+            # and a violation rolls the whole call back, stock included.
+            tx.session.execute(stmt)
+        except IntegrityError:
+            raise PosError(
+                ErrorCode.INVALID_QUANTITY,
+                f"A cart line can hold at most {MAX_LINE_QUANTITY}.",
+                {"requested": qty, "max": MAX_LINE_QUANTITY, "product_id": str(pid)},
+            ) from None
+
+
+def _not_in_cart(pid: uuid.UUID) -> PosError:
+    return PosError(
+        ErrorCode.ITEM_NOT_IN_CART, "That item is not in the cart.", {"product_id": str(pid)}
+    )
+
+
+def _require_active_customer(tx: Tx, customer_id: Any) -> None:
+    try:
+        cid = int(customer_id)
+    except (TypeError, ValueError):
+        cid = -1
+    active = tx.session.execute(select(Customer.active).where(Customer.id == cid)).scalar()
+    if not active:
+        raise PosError(
+            ErrorCode.INVALID_CUSTOMER,
+            "That customer is not a registered, active customer.",
+            {"customer_id": customer_id},
+        )

@@ -1,0 +1,106 @@
+"""Reading a cart with its totals in one query (lines, products and store settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, select
+
+from pos.models import Cart, CartLine, Product, StoreSettings
+from pos.models.views import CartLineView, CartView
+from pos.money import from_cents
+from pos.services.pricing import PriceRules, line_cents, totals
+from pos.services.uow import Tx
+
+
+@dataclass(frozen=True)
+class OpenCart:
+    id: int
+    delivery: bool
+    customer_id: int | None
+
+
+@dataclass(frozen=True)
+class CartSnapshot:
+    view: CartView
+    rules: PriceRules
+    require_customer: bool
+    store_name: str
+
+
+def lock_open_cart(tx: Tx, counter_id: int) -> OpenCart | None:
+    """The counter's open cart, locked: always the first lock a cart operation takes."""
+    row = tx.session.execute(
+        select(Cart.id, Cart.delivery, Cart.customer_id)
+        .where(Cart.counter_id == counter_id, Cart.status == "open")
+        .with_for_update()
+    ).first()
+    return OpenCart(row[0], row[1], row[2]) if row else None
+
+
+def snapshot(
+    tx: Tx,
+    cart_id: int | None,
+    *,
+    counter_code: str | None,
+    delivery: bool = False,
+    customer_id: int | None = None,
+) -> CartSnapshot:
+    """Settings row left-joined to the cart's lines: one round trip even for an empty cart."""
+    stmt = (
+        select(
+            StoreSettings.tax_rate_ppm,
+            StoreSettings.shipping_fee_cents,
+            StoreSettings.free_shipping_over_cents,
+            StoreSettings.currency,
+            StoreSettings.require_customer,
+            StoreSettings.store_name,
+            CartLine.product_id,
+            Product.sku,
+            Product.name,
+            CartLine.unit_price_cents,
+            CartLine.quantity,
+            Product.stock_quantity,
+        )
+        .select_from(StoreSettings)
+        .outerjoin(CartLine, and_(CartLine.cart_id == cart_id))
+        .outerjoin(Product, Product.id == CartLine.product_id)
+        .where(StoreSettings.id == 1)
+        .order_by(CartLine.id)
+    )
+    rows = tx.session.execute(stmt).all() if cart_id is not None else []
+    if not rows:
+        rows = tx.session.execute(stmt.where(CartLine.id.is_(None))).all()
+    if not rows:
+        raise RuntimeError("store settings row missing: run `pos migrate`")
+    first = rows[0]
+    rules = PriceRules(first[0], first[1], first[2])
+    lines = tuple(
+        CartLineView(
+            product_id=r[6],
+            sku=r[7],
+            name=r[8],
+            unit_price=from_cents(r[9]),
+            quantity=r[10],
+            line_total=from_cents(line_cents(r[9], r[10])),
+            stock_quantity=r[11],
+        )
+        for r in rows
+        if r[6] is not None
+    )
+    subtotal = sum(line_cents(r[9], r[10]) for r in rows if r[6] is not None)
+    t = totals(subtotal, rules, delivery).as_decimal()
+    view = CartView(
+        cart_id=cart_id,
+        counter_code=counter_code,
+        lines=lines,
+        item_count=sum(line.quantity for line in lines),
+        subtotal=t.subtotal,
+        tax=t.tax,
+        shipping=t.shipping,
+        total=t.total,
+        delivery=delivery,
+        customer_id=customer_id,
+        currency=first[3],
+    )
+    return CartSnapshot(view, rules, bool(first[4]), first[5])

@@ -1,0 +1,186 @@
+"""Open carts across counters: list them, and release abandoned ones (stock goes back)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from pos.errors import ErrorCode, PosError
+from pos.models import Cart, CartLine, Counter, Product, User, utcnow
+from pos.models.views import Actor, CartLineView, OpenCartView
+from pos.money import from_cents
+from pos.services import validation
+from pos.services.auth import require_active_manager
+from pos.services.events import Change, EventHub
+from pos.services.stock import Ledger, change_stock
+from pos.services.uow import Tx, UnitOfWork
+
+
+class CartsAdminService:
+    def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
+        self._uow = uow
+        self._events = events
+
+    def open_carts(self, actor: Actor) -> list[OpenCartView]:
+        """Managers see every counter's open cart; a clerk sees the own counter's."""
+        validation.require_actor(actor)
+
+        def work(tx: Tx) -> list[OpenCartView]:
+            stmt = (
+                select(Cart.id, Counter.code, User.username, Cart.created_at, Cart.updated_at)
+                .join(Counter, Counter.id == Cart.counter_id)
+                .outerjoin(User, User.id == Cart.user_id)
+                .where(Cart.status == "open")
+                .order_by(Cart.created_at)
+            )
+            if not actor.is_manager:
+                stmt = stmt.where(Cart.counter_id == actor.counter_id)
+            carts = tx.session.execute(stmt).all()
+            lines: dict[int, list[CartLineView]] = {c[0]: [] for c in carts}
+            if carts:
+                for r in tx.session.execute(
+                    select(
+                        CartLine.cart_id,
+                        CartLine.product_id,
+                        Product.sku,
+                        Product.name,
+                        CartLine.unit_price_cents,
+                        CartLine.quantity,
+                        Product.stock_quantity,
+                    )
+                    .join(Product, Product.id == CartLine.product_id)
+                    .where(CartLine.cart_id.in_(list(lines)))
+                    .order_by(CartLine.id)
+                ):
+                    lines[r[0]].append(
+                        CartLineView(
+                            r[1], r[2], r[3], from_cents(r[4]), r[5], from_cents(r[4] * r[5]), r[6]
+                        )
+                    )
+            return [
+                OpenCartView(
+                    cart_id=c[0],
+                    counter_code=c[1],
+                    clerk=c[2],
+                    created_at=c[3],
+                    updated_at=c[4],
+                    item_count=sum(ln.quantity for ln in lines[c[0]]),
+                    subtotal=sum((ln.line_total for ln in lines[c[0]]), from_cents(0)),
+                    lines=tuple(lines[c[0]]),
+                )
+                for c in carts
+            ]
+
+        return self._uow.run(work, operation="carts.open_carts", actor=actor, write=False)
+
+    def release(self, actor: Actor, cart_id: Any, note: str = "") -> OpenCartView:
+        """Give every line's stock back and close the cart. Clerks: own counter only."""
+        validation.require_actor(actor)
+        try:
+            cid = int(cart_id)
+        except (TypeError, ValueError):
+            raise PosError(
+                ErrorCode.CART_NOT_FOUND, "That cart does not exist.", {"cart_id": str(cart_id)}
+            ) from None
+
+        def work(tx: Tx) -> tuple[OpenCartView, list[Any]]:
+            row = tx.session.execute(
+                select(
+                    Cart.id,
+                    Cart.status,
+                    Cart.counter_id,
+                    Cart.created_at,
+                    Cart.updated_at,
+                    Counter.code,
+                )
+                .join(Counter, Counter.id == Cart.counter_id)
+                .where(Cart.id == cid)
+                .with_for_update(of=Cart)
+            ).first()
+            if row is None:
+                raise PosError(
+                    ErrorCode.CART_NOT_FOUND, "That cart does not exist.", {"cart_id": cid}
+                )
+            if row.counter_id != actor.counter_id:  # a clerk may void only the own counter's
+                require_active_manager(tx, actor)
+            if row.status != "open":
+                raise PosError(
+                    ErrorCode.CART_CLOSED,
+                    "That cart is already closed.",
+                    {"cart_id": cid, "status": row.status},
+                )
+            # Lock order: cart first (above), then products in ascending id.
+            lines = tx.session.execute(
+                select(
+                    CartLine.product_id,
+                    CartLine.quantity,
+                    CartLine.unit_price_cents,
+                    Product.sku,
+                    Product.name,
+                )
+                .join(Product, Product.id == CartLine.product_id)
+                .where(CartLine.cart_id == cid)
+                .order_by(CartLine.product_id)
+            ).all()
+            views = []
+            for line in lines:
+                change = change_stock(
+                    tx,
+                    line.product_id,
+                    line.quantity,
+                    Ledger(
+                        "cart_release",
+                        actor.user_id,
+                        actor.counter_id,
+                        cart_id=cid,
+                        note=validation.text(note, "note", max_length=500, required=False),
+                    ),
+                )
+                views.append(
+                    CartLineView(
+                        line.product_id,
+                        line.sku,
+                        line.name,
+                        from_cents(line.unit_price_cents),
+                        line.quantity,
+                        from_cents(line.unit_price_cents * line.quantity),
+                        change.stock_after,
+                    )
+                )
+            now = utcnow()
+            tx.session.execute(
+                update(Cart)
+                .where(Cart.id == cid)
+                .values(status="released", closed_at=now, closed_by=actor.user_id, updated_at=now)
+            )
+            view = OpenCartView(
+                cid,
+                row.code,
+                actor.username,
+                row.created_at,
+                now,
+                sum(v.quantity for v in views),
+                sum((v.line_total for v in views), from_cents(0)),
+                tuple(views),
+            )
+            return view, [v.product_id for v in views]
+
+        view, pids = self._uow.run(work, operation="carts.release", actor=actor)
+        self._events.stock_changed(pids)
+        self._events.publish(Change("carts"))
+        return view
+
+    def release_older_than(self, actor: Actor, hours: float) -> list[OpenCartView]:
+        validation.require_manager(actor)
+        cutoff = utcnow() - timedelta(hours=float(hours))
+        stale = [c for c in self.open_carts(actor) if c.updated_at <= cutoff]
+        released = []
+        for cart in stale:
+            try:
+                released.append(self.release(actor, cart.cart_id, note="abandoned"))
+            except PosError as err:
+                if err.code != ErrorCode.CART_CLOSED:  # checked out meanwhile: fine
+                    raise
+        return released

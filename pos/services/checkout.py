@@ -1,0 +1,220 @@
+"""Checkout: the open cart becomes an order. Stock was taken when items were added.
+
+Submitting twice cannot create two orders: the cart row is locked, orders.cart_id
+is unique, and a repeat of a finished checkout (same cart_id) returns the order
+that was already made.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from pos.errors import ErrorCode, PosError
+from pos.models import Cart, Order, OrderItem, Payment, User, utcnow
+from pos.models.views import Actor, OrderView
+from pos.money import to_cents
+from pos.services import validation
+from pos.services.cart import _require_active_customer
+from pos.services.cart_reads import OpenCart, lock_open_cart, snapshot
+from pos.services.events import EventHub
+from pos.services.orders import load_order
+from pos.services.pricing import totals
+from pos.services.uow import Tx, UnitOfWork
+
+PAYMENT_METHODS = ("cash", "card")
+
+
+def parse_payments(payments: Any) -> list[tuple[str, int]]:
+    try:
+        items = [(str(method).strip().lower(), amount) for method, amount in payments]
+    except (TypeError, ValueError):
+        raise PosError(
+            ErrorCode.INVALID_PAYMENT, "Payments must be (method, amount) pairs."
+        ) from None
+    parsed = []
+    for method, amount in items:
+        if method not in PAYMENT_METHODS:
+            raise PosError(
+                ErrorCode.INVALID_PAYMENT,
+                f"Unknown payment method {method!r}.",
+                {"method": method, "allowed": list(PAYMENT_METHODS)},
+            )
+        try:
+            cents = to_cents(amount, "payment amount")
+        except PosError as err:
+            raise PosError(ErrorCode.INVALID_PAYMENT, err.message, err.details) from None
+        if cents <= 0:
+            raise PosError(
+                ErrorCode.INVALID_PAYMENT, "Payment amounts must be positive.", {"method": method}
+            )
+        parsed.append((method, cents))
+    if not parsed:
+        raise PosError(ErrorCode.INVALID_PAYMENT, "No payment was given.")
+    return parsed
+
+
+def change_due(payments: list[tuple[str, int]], total_cents: int) -> int:
+    """Cash may exceed the total (change is given); cards may not pay more than is due."""
+    tendered = sum(cents for _, cents in payments)
+    card = sum(cents for method, cents in payments if method == "card")
+    if tendered < total_cents:
+        raise PosError(
+            ErrorCode.PAYMENT_INSUFFICIENT,
+            f"Payment is short by {Decimal(total_cents - tendered) / 100:.2f}.",
+            {
+                "due": f"{Decimal(total_cents) / 100:.2f}",
+                "tendered": f"{Decimal(tendered) / 100:.2f}",
+            },
+        )
+    if card > total_cents:
+        raise PosError(
+            ErrorCode.INVALID_PAYMENT,
+            "A card cannot be charged more than the amount due.",
+            {"due": f"{Decimal(total_cents) / 100:.2f}", "card": f"{Decimal(card) / 100:.2f}"},
+        )
+    return tendered - total_cents
+
+
+class CheckoutService:
+    def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
+        self._uow = uow
+        self._events = events
+
+    def complete(
+        self,
+        actor: Actor,
+        payments: Any,
+        customer_id: int | None = None,
+        delivery: bool | None = None,
+        cart_id: int | None = None,
+    ) -> OrderView:
+        counter_id = validation.require_counter(actor)
+        parsed = parse_payments(payments)
+
+        def work(tx: Tx) -> OrderView:
+            cart = self._lock_cart(tx, actor, counter_id, cart_id)
+            if isinstance(cart, OrderView):
+                return cart  # this cart was already checked out: same order, nothing new
+            clerk_active = tx.session.execute(
+                select(User.active).where(User.id == actor.user_id)
+            ).scalar()
+            if not clerk_active:
+                raise PosError(
+                    ErrorCode.NOT_AUTHENTICATED,
+                    "This clerk account is not active; sign in again.",
+                    {"user": actor.username},
+                )
+            ship = cart.delivery if delivery is None else bool(delivery)
+            customer = customer_id if customer_id is not None else cart.customer_id
+            snap = snapshot(
+                tx, cart.id, counter_code=actor.counter_code, delivery=ship, customer_id=customer
+            )
+            view = snap.view
+            if not view.lines:
+                raise PosError(ErrorCode.EMPTY_CART, "The cart is empty.", {"cart_id": cart.id})
+            if customer is not None:
+                _require_active_customer(tx, customer)
+            elif snap.require_customer:
+                raise PosError(
+                    ErrorCode.CUSTOMER_REQUIRED,
+                    "This store requires a registered customer for every sale.",
+                )
+            subtotal = sum(int(line.unit_price * 100) * line.quantity for line in view.lines)
+            t = totals(subtotal, snap.rules, ship)
+            change = change_due(parsed, t.total)
+            now = utcnow()
+            number = f"{actor.counter_code}-{now:%y%m%d}-{cart.id:06d}"
+            order_id = tx.session.execute(
+                insert(Order)
+                .values(
+                    order_number=number,
+                    cart_id=cart.id,
+                    counter_id=counter_id,
+                    user_id=actor.user_id,
+                    customer_id=customer,
+                    delivery=ship,
+                    subtotal_cents=t.subtotal,
+                    tax_cents=t.tax,
+                    shipping_cents=t.shipping,
+                    total_cents=t.total,
+                    tendered_cents=sum(c for _, c in parsed),
+                    change_cents=change,
+                    tax_rate_ppm=snap.rules.tax_rate_ppm,
+                    currency=view.currency,
+                    created_at=now,
+                )
+                .returning(Order.id)
+            ).scalar_one()
+            tx.session.execute(
+                insert(OrderItem),
+                [
+                    {
+                        "order_id": order_id,
+                        "product_id": line.product_id,
+                        "sku": line.sku,
+                        "name": line.name,
+                        "unit_price_cents": int(line.unit_price * 100),
+                        "quantity": line.quantity,
+                        "line_total_cents": int(line.line_total * 100),
+                    }
+                    for line in view.lines
+                ],
+            )
+            tx.session.execute(
+                insert(Payment),
+                [{"order_id": order_id, "method": m, "amount_cents": c} for m, c in parsed],
+            )
+            tx.session.execute(
+                update(Cart)
+                .where(Cart.id == cart.id)
+                .values(
+                    status="checked_out",
+                    closed_at=now,
+                    closed_by=actor.user_id,
+                    updated_at=now,
+                    delivery=ship,
+                    customer_id=customer,
+                )
+            )
+            return load_order(tx, order_id)
+
+        return self._uow.run(work, operation="checkout.complete", actor=actor)
+
+    def _lock_cart(
+        self, tx: Tx, actor: Actor, counter_id: int, cart_id: int | None
+    ) -> OpenCart | OrderView:
+        if cart_id is None:
+            cart = lock_open_cart(tx, counter_id)
+            if cart is None:
+                raise PosError(ErrorCode.EMPTY_CART, "The cart is empty.")
+            return cart
+        row = tx.session.execute(
+            select(Cart.id, Cart.status, Cart.counter_id, Cart.delivery, Cart.customer_id)
+            .where(Cart.id == cart_id)
+            .with_for_update()
+        ).first()
+        if row is None:
+            raise PosError(
+                ErrorCode.CART_NOT_FOUND, "That cart does not exist.", {"cart_id": cart_id}
+            )
+        if row.counter_id != counter_id:
+            raise PosError(
+                ErrorCode.FORBIDDEN,
+                "That cart belongs to another counter.",
+                {"cart_id": cart_id},
+            )
+        if row.status == "checked_out":
+            order_id = tx.session.execute(
+                select(Order.id).where(Order.cart_id == cart_id)
+            ).scalar_one()
+            return load_order(tx, order_id)
+        if row.status != "open":
+            raise PosError(
+                ErrorCode.CART_CLOSED,
+                "That cart was released; its items went back to stock.",
+                {"cart_id": cart_id, "status": row.status},
+            )
+        return OpenCart(row.id, row.delivery, row.customer_id)

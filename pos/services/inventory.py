@@ -1,0 +1,124 @@
+"""Stock changes by managers: receive, adjust, return, stocktake. Each writes the ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from pos.errors import ErrorCode, PosError
+from pos.models import Counter, Product, StockMovement, User
+from pos.models.views import Actor, MovementView, ProductView
+from pos.services import validation
+from pos.services.auth import require_active_manager
+from pos.services.catalog import load_product
+from pos.services.events import EventHub
+from pos.services.stock import Ledger, change_stock
+from pos.services.uow import Tx, UnitOfWork
+
+MANUAL_REASONS = ("receive", "adjust", "return")
+
+
+class InventoryService:
+    def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
+        self._uow = uow
+        self._events = events
+
+    def adjust(
+        self, actor: Actor, product_id: Any, delta: Any, reason: str = "adjust", note: str = ""
+    ) -> ProductView:
+        pid = validation.product_id(product_id)
+        amount = validation.whole_number(delta, "delta")
+        if reason not in MANUAL_REASONS:
+            raise PosError(
+                ErrorCode.VALIDATION_ERROR,
+                f"Reason must be one of {', '.join(MANUAL_REASONS)}.",
+                {"field": "reason", "allowed": list(MANUAL_REASONS)},
+            )
+        if amount == 0:
+            raise PosError(
+                ErrorCode.INVALID_QUANTITY, "The change must not be zero.", {"requested": 0}
+            )
+        if reason in ("receive", "return") and amount < 0:
+            raise PosError(
+                ErrorCode.INVALID_QUANTITY,
+                f"A {reason} adds stock; use an adjustment to remove it.",
+                {"requested": amount},
+            )
+        clean_note = validation.text(note, "note", max_length=500, required=False)
+
+        def work(tx: Tx) -> ProductView:
+            require_active_manager(tx, actor)
+            change_stock(
+                tx, pid, amount, Ledger(reason, actor.user_id, actor.counter_id, note=clean_note)
+            )
+            return load_product(tx, pid)
+
+        view = self._uow.run(work, operation=f"inventory.{reason}", actor=actor)
+        self._events.stock_changed([pid])
+        return view
+
+    def receive(self, actor: Actor, product_id: Any, quantity: Any, note: str = "") -> ProductView:
+        return self.adjust(actor, product_id, quantity, reason="receive", note=note)
+
+    def stocktake(self, actor: Actor, product_id: Any, counted: Any, note: str = "") -> ProductView:
+        """Enter the counted quantity free to sell; the difference becomes an adjustment."""
+        pid = validation.product_id(product_id)
+        target = validation.whole_number(counted, "counted quantity", minimum=0)
+        clean_note = validation.text(note, "note", max_length=500, required=False) or "stocktake"
+
+        def work(tx: Tx) -> ProductView:
+            require_active_manager(tx, actor)
+            current = tx.session.execute(
+                select(Product.stock_quantity)
+                .where(Product.id == pid)
+                .with_for_update(key_share=True)
+            ).scalar()
+            if current is None:
+                raise PosError(
+                    ErrorCode.PRODUCT_NOT_FOUND, "Product not found.", {"product_id": str(pid)}
+                )
+            if target != current:
+                change_stock(
+                    tx,
+                    pid,
+                    target - current,
+                    Ledger("adjust", actor.user_id, actor.counter_id, note=clean_note),
+                )
+            return load_product(tx, pid)
+
+        view = self._uow.run(work, operation="inventory.stocktake", actor=actor)
+        self._events.stock_changed([pid])
+        return view
+
+    def movements(self, actor: Actor, product_id: Any, limit: int = 500) -> list[MovementView]:
+        pid = validation.product_id(product_id)
+
+        def work(tx: Tx) -> list[MovementView]:
+            require_active_manager(tx, actor)
+            rows = tx.session.execute(
+                select(StockMovement, User.username, Counter.code)
+                .outerjoin(User, User.id == StockMovement.user_id)
+                .outerjoin(Counter, Counter.id == StockMovement.counter_id)
+                .where(StockMovement.product_id == pid)
+                .order_by(StockMovement.id.desc())
+                .limit(limit)
+            ).all()
+            return [
+                MovementView(
+                    m.id,
+                    m.product_id,
+                    m.delta,
+                    m.reason,
+                    m.stock_after,
+                    user,
+                    code,
+                    m.cart_id,
+                    m.order_id,
+                    m.note,
+                    m.created_at,
+                )
+                for m, user, code in rows
+            ]
+
+        return self._uow.run(work, operation="inventory.movements", actor=actor, write=False)

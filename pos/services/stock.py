@@ -1,0 +1,174 @@
+"""The one place that changes products.stock_quantity, always with its ledger row.
+
+A single conditional UPDATE, never read-then-write: under concurrency a blocked
+UPDATE re-checks its WHERE once the other transaction commits, so stock cannot go
+below zero. On PostgreSQL the update, the ledger insert and the NOTIFY for other
+counters are one statement (one round trip); SQLite runs them as two.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NoReturn
+
+from sqlalchemy import insert, select, text, update
+
+from pos.errors import ErrorCode, PosError
+from pos.logs import log_stock_update
+from pos.models import Product, StockMovement, utcnow
+from pos.services.uow import Tx
+
+STOCK_CHANNEL = "pos_stock"
+
+
+@dataclass(frozen=True)
+class StockChange:
+    product_id: uuid.UUID
+    stock_after: int
+    price_cents: int
+    name: str
+    sku: str
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Who and what a movement belongs to."""
+
+    reason: str
+    user_id: int | None
+    counter_id: int | None = None
+    cart_id: int | None = None
+    order_id: int | None = None
+    note: str = ""
+
+
+_PG_CHANGE = text(
+    """
+    WITH changed AS (
+        UPDATE products
+           SET stock_quantity = stock_quantity + CAST(:delta AS INTEGER),
+               updated_at = CAST(:now AS TIMESTAMP)
+         WHERE id = :product_id
+           AND stock_quantity + CAST(:delta AS INTEGER) >= 0
+           AND (active OR NOT CAST(:require_active AS BOOLEAN))
+     RETURNING id, stock_quantity, price_cents, name, sku
+    ), moved AS (
+        INSERT INTO stock_movements
+               (product_id, delta, reason, stock_after, user_id, counter_id,
+                cart_id, order_id, note, created_at)
+        SELECT id, CAST(:delta AS INTEGER), CAST(:reason AS VARCHAR), stock_quantity,
+               CAST(:user_id AS INTEGER), CAST(:counter_id AS INTEGER),
+               CAST(:cart_id AS INTEGER), CAST(:order_id AS INTEGER),
+               CAST(:note AS TEXT), CAST(:now AS TIMESTAMP)
+          FROM changed
+    )
+    SELECT id, stock_quantity, price_cents, name, sku,
+           pg_notify('pos_stock', id::text) AS notified
+      FROM changed
+    """
+)
+
+
+def change_stock(
+    tx: Tx,
+    product_id: uuid.UUID,
+    delta: int,
+    ledger: Ledger,
+    *,
+    require_active: bool = False,
+) -> StockChange:
+    """Apply delta to one product (and its ledger) or raise without writing anything."""
+    if delta == 0:
+        raise ValueError("a stock movement needs a non-zero delta")
+    now = utcnow()
+    if tx.is_postgres:
+        found = tx.session.execute(
+            _PG_CHANGE,
+            {
+                "delta": delta,
+                "now": now.replace(tzinfo=None),
+                "product_id": product_id,
+                "require_active": require_active,
+                "reason": ledger.reason,
+                "user_id": ledger.user_id,
+                "counter_id": ledger.counter_id,
+                "cart_id": ledger.cart_id,
+                "order_id": ledger.order_id,
+                "note": ledger.note,
+            },
+        ).first()
+        row = tuple(found) if found is not None else None
+    else:
+        row = _sqlite_change(tx, product_id, delta, ledger, now, require_active)
+    if row is None:
+        _raise_refusal(tx, product_id, -delta)
+    change = StockChange(row[0], row[1], row[2], row[3], row[4])
+    tx.after_commit(
+        lambda: log_stock_update(
+            change.product_id, change.stock_after - delta, change.stock_after, ledger.reason
+        )
+    )
+    return change
+
+
+def _sqlite_change(
+    tx: Tx,
+    product_id: uuid.UUID,
+    delta: int,
+    ledger: Ledger,
+    now: datetime,
+    require_active: bool,
+) -> tuple[uuid.UUID, int, int, str, str] | None:
+    stmt = (
+        update(Product)
+        .where(Product.id == product_id, Product.stock_quantity + delta >= 0)
+        .values(stock_quantity=Product.stock_quantity + delta, updated_at=now)
+        .returning(
+            Product.id, Product.stock_quantity, Product.price_cents, Product.name, Product.sku
+        )
+    )
+    if require_active:
+        stmt = stmt.where(Product.active.is_(True))
+    row = tx.session.execute(stmt).first()
+    if row is None:
+        return None
+    tx.session.execute(
+        insert(StockMovement).values(
+            product_id=product_id,
+            delta=delta,
+            reason=ledger.reason,
+            stock_after=row[1],
+            user_id=ledger.user_id,
+            counter_id=ledger.counter_id,
+            cart_id=ledger.cart_id,
+            order_id=ledger.order_id,
+            note=ledger.note,
+            created_at=now,
+        )
+    )
+    return (row[0], row[1], row[2], row[3], row[4])
+
+
+def _raise_refusal(tx: Tx, product_id: uuid.UUID, requested: int) -> NoReturn:
+    """No row came back: say exactly why (not found, inactive, or not enough stock)."""
+    found = tx.session.execute(
+        select(Product.active, Product.stock_quantity, Product.name).where(Product.id == product_id)
+    ).first()
+    if found is None:
+        raise PosError(
+            ErrorCode.PRODUCT_NOT_FOUND, "Product not found.", {"product_id": str(product_id)}
+        )
+    active, available, name = found
+    if not active:
+        raise PosError(
+            ErrorCode.PRODUCT_INACTIVE,
+            f"{name} is no longer sold.",
+            {"product_id": str(product_id)},
+        )
+    raise PosError(
+        ErrorCode.INSUFFICIENT_STOCK,
+        f"Only {available} left of {name}." if available else f"{name} is out of stock.",
+        {"requested": requested, "available": available, "product_id": str(product_id)},
+    )

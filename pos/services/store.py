@@ -1,0 +1,92 @@
+"""The service facade: one object per open database, handed to the UI and the CLI."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from pos import schema
+from pos.config import load_settings
+from pos.db import create_pos_engine
+from pos.errors import ErrorCode, PosError
+from pos.services.audit import AuditService
+from pos.services.auth import AuthService
+from pos.services.cart import CartService
+from pos.services.carts_admin import CartsAdminService
+from pos.services.catalog import CatalogService
+from pos.services.checkout import CheckoutService
+from pos.services.customers import CustomerService
+from pos.services.events import EventHub
+from pos.services.inventory import InventoryService
+from pos.services.orders import OrderService
+from pos.services.store_settings import SettingsService
+from pos.services.uow import UnitOfWork
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.url = engine.url.render_as_string(hide_password=True)
+        self.backend = engine.dialect.name
+        self.events = EventHub()
+        self.uow = UnitOfWork(engine)
+        self.auth = AuthService(self.uow)
+        self.catalog = CatalogService(self.uow, self.events)
+        self.cart = CartService(self.uow, self.events)
+        self.checkout = CheckoutService(self.uow, self.events)
+        self.orders = OrderService(self.uow)
+        self.inventory = InventoryService(self.uow, self.events)
+        self.carts = CartsAdminService(self.uow, self.events)
+        self.customers = CustomerService(self.uow)
+        self.settings = SettingsService(self.uow, self.events)
+        self.audit = AuditService(self.uow)
+
+    # -- schema --------------------------------------------------------------------
+    def migrate(self) -> None:
+        """Create or upgrade the schema to this app's version."""
+        if self.schema_state() == "too_new":
+            raise _too_new()
+        schema.upgrade(self.engine)
+
+    def schema_state(self) -> str:
+        """'empty', 'current', 'outdated' (database older than the app) or 'too_new'."""
+        current = schema.current_revision(self.engine)
+        if current is None:
+            return "empty"
+        if current == schema.head_revision():
+            return "current"
+        return "outdated" if current in schema.known_revisions() else "too_new"
+
+    def require_current_schema(self) -> None:
+        state = self.schema_state()
+        if state == "too_new":
+            raise _too_new()
+        if state != "current":
+            raise PosError(
+                ErrorCode.SCHEMA_MISMATCH,
+                "The database schema is not up to date; a manager must run `pos migrate`.",
+                {"state": state},
+            )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _too_new() -> PosError:
+    return PosError(
+        ErrorCode.SCHEMA_MISMATCH,
+        "This database was upgraded by a newer pos; install the newer version on this counter.",
+        {"state": "too_new"},
+    )
+
+
+def open_store(url: str | None = None, *, pool_size: int = 5, echo: bool = False) -> Store:
+    """Open (not migrate) the configured database, or the given URL."""
+    return Store(
+        create_pos_engine(url or load_settings().database_url, pool_size=pool_size, echo=echo)
+    )

@@ -1,0 +1,84 @@
+"""Store-wide settings (tax, shipping, currency, customer rule), shared by all counters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from pos.errors import ErrorCode, PosError
+from pos.models import StoreSettings
+from pos.models.views import Actor, StoreSettingsView
+from pos.money import from_cents, ppm_to_rate, rate_to_ppm, to_cents
+from pos.services import validation
+from pos.services.auth import require_active_manager
+from pos.services.events import Change, EventHub
+from pos.services.uow import Tx, UnitOfWork
+
+
+def load_settings(tx: Tx) -> StoreSettingsView:
+    row = tx.session.get(StoreSettings, 1)
+    if row is None:
+        raise PosError(ErrorCode.SCHEMA_MISMATCH, "Store settings are missing: run `pos migrate`.")
+    return StoreSettingsView(
+        store_name=row.store_name,
+        tax_rate=ppm_to_rate(row.tax_rate_ppm),
+        shipping_fee=from_cents(row.shipping_fee_cents),
+        free_shipping_threshold=from_cents(row.free_shipping_over_cents),
+        currency=row.currency,
+        require_customer=row.require_customer,
+    )
+
+
+class SettingsService:
+    def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
+        self._uow = uow
+        self._events = events
+
+    def get(self, actor: Actor | None = None) -> StoreSettingsView:
+        return self._uow.run(load_settings, operation="settings.get", actor=actor, write=False)
+
+    def update(self, actor: Actor, **changes: Any) -> StoreSettingsView:
+        values: dict[str, Any] = {}
+        for key, value in changes.items():
+            if key == "store_name":
+                values["store_name"] = validation.text(value, "Store name", max_length=120)
+            elif key == "tax_rate":
+                values["tax_rate_ppm"] = rate_to_ppm(value, "Tax rate")
+            elif key == "shipping_fee":
+                values["shipping_fee_cents"] = _non_negative(value, "Shipping fee")
+            elif key == "free_shipping_threshold":
+                values["free_shipping_over_cents"] = _non_negative(value, "Free-shipping threshold")
+            elif key == "currency":
+                code = validation.text(value, "Currency", max_length=3).upper()
+                if len(code) != 3 or not code.isalpha():
+                    raise PosError(
+                        ErrorCode.VALIDATION_ERROR,
+                        "Currency must be a three-letter code such as USD.",
+                    )
+                values["currency"] = code
+            elif key == "require_customer":
+                values["require_customer"] = bool(value)
+            else:
+                raise PosError(ErrorCode.VALIDATION_ERROR, f"Unknown setting {key!r}.")
+
+        def work(tx: Tx) -> StoreSettingsView:
+            require_active_manager(tx, actor)
+            if values:
+                tx.session.execute(
+                    update(StoreSettings).where(StoreSettings.id == 1).values(**values)
+                )
+                if tx.is_postgres:
+                    tx.session.execute(select(func.pg_notify("pos_settings", "1")))
+            return load_settings(tx)
+
+        view = self._uow.run(work, operation="settings.update", actor=actor)
+        self._events.publish(Change("settings"))
+        return view
+
+
+def _non_negative(value: Any, field: str) -> int:
+    cents = to_cents(value, field)
+    if cents < 0:
+        raise PosError(ErrorCode.VALIDATION_ERROR, f"{field} must not be negative.")
+    return cents

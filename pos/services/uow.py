@@ -1,0 +1,148 @@
+"""One service call = one transaction: commit, or roll back and raise PosError.
+
+Database failures become DATABASE_ERROR (or LOCK_TIMEOUT) with nothing half-written;
+deadlocks and serialization failures are retried; every refused or failed operation
+is recorded for the error-rate metric. Work to do only after a commit (log lines,
+change notices) is queued on the Tx and run once the commit succeeded.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlalchemy import Engine, insert
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from pos.db import READONLY
+from pos.errors import ErrorCode, PosError
+from pos.models import FailedOperation, utcnow
+from pos.models.views import Actor
+
+T = TypeVar("T")
+log = logging.getLogger("pos.ops")
+
+RETRYABLE_PG = {"40P01", "40001"}  # deadlock_detected, serialization_failure
+LOCK_TIMEOUT_PG = {"55P03", "57014"}  # lock_not_available, query_canceled (statement timeout)
+MAX_ATTEMPTS = 3
+
+
+@dataclass
+class Tx:
+    """What a service function gets: the session, the backend, and after-commit work."""
+
+    session: Session
+    backend: str  # "sqlite" | "postgresql"
+    _after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    def after_commit(self, fn: Callable[[], None]) -> None:
+        self._after_commit.append(fn)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.backend == "postgresql"
+
+
+def _pgcode(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+
+
+def _is_retryable(exc: DBAPIError) -> bool:
+    return _pgcode(exc) in RETRYABLE_PG
+
+
+def _translate(exc: SQLAlchemyError) -> PosError:
+    if isinstance(exc, DBAPIError):
+        code = _pgcode(exc)
+        text = str(exc.orig).lower()
+        if code in LOCK_TIMEOUT_PG or "database is locked" in text:
+            return PosError(
+                ErrorCode.LOCK_TIMEOUT,
+                "The database is busy (another counter holds a lock); please try again.",
+                {"sqlstate": code},
+            )
+        if exc.connection_invalidated or code is None and "connect" in text:
+            return PosError(
+                ErrorCode.DATABASE_ERROR,
+                "The database server cannot be reached; nothing was saved.",
+                {"reason": "connection"},
+            )
+    return PosError(
+        ErrorCode.DATABASE_ERROR,
+        "A database error occurred; nothing was saved.",
+        {"reason": type(exc).__name__},
+    )
+
+
+class UnitOfWork:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.backend = engine.dialect.name
+        self._read_engine = engine.execution_options(**{READONLY: True})
+
+    def run(
+        self,
+        fn: Callable[[Tx], T],
+        *,
+        operation: str,
+        actor: Actor | None = None,
+        write: bool = True,
+    ) -> T:
+        bind = self.engine if write else self._read_engine
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            tx = Tx(Session(bind=bind, expire_on_commit=False, autoflush=False), self.backend)
+            try:
+                with tx.session.begin():
+                    result = fn(tx)
+            except PosError as err:
+                self.record_failure(operation, err, actor)
+                raise
+            except DBAPIError as exc:
+                if _is_retryable(exc) and attempt < MAX_ATTEMPTS:
+                    log.warning(
+                        "retrying %s after %s (attempt %d)", operation, _pgcode(exc), attempt
+                    )
+                    continue
+                raise self._failed(operation, exc, actor) from exc
+            except SQLAlchemyError as exc:
+                raise self._failed(operation, exc, actor) from exc
+            finally:
+                tx.session.close()
+            for callback in tx._after_commit:
+                try:
+                    callback()
+                except Exception:  # a notice must never turn a committed sale into an error
+                    log.exception("after-commit callback failed for %s", operation)
+            return result
+        raise AssertionError("unreachable")
+
+    def _failed(self, operation: str, exc: SQLAlchemyError, actor: Actor | None) -> PosError:
+        failure = _translate(exc)
+        log.error("%s failed: %s", operation, exc.__class__.__name__, exc_info=True)
+        self.record_failure(operation, failure, actor)
+        return failure
+
+    def record_failure(self, operation: str, err: PosError, actor: Actor | None) -> None:
+        """Best effort, in its own transaction: the failed work itself was rolled back."""
+        log.info("%s refused: %s %s", operation, err.code, json.dumps(err.details, default=str))
+        if err.code == ErrorCode.DATABASE_ERROR and err.details.get("reason") == "connection":
+            return
+        try:
+            with Session(bind=self.engine) as session, session.begin():
+                session.execute(
+                    insert(FailedOperation).values(
+                        operation=operation,
+                        code=err.code,
+                        message=err.message[:500],
+                        user_id=actor.user_id if actor else None,
+                        counter_code=actor.counter_code if actor else None,
+                        details=json.dumps(err.details, default=str)[:2000],
+                        created_at=utcnow(),
+                    )
+                )
+        except Exception:
+            log.warning("could not record failed operation %s", operation, exc_info=True)
