@@ -1,0 +1,204 @@
+"""`pos`: the GUI by default, plus the admin sub-commands installers and managers use."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+
+from pos import __version__, config
+from pos.errors import PosError
+from pos.logs import configure_logging
+from pos.models.views import Actor
+from pos.services import Store, open_store
+
+
+def _connection_options(default: object) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database",
+        metavar="URL",
+        default=default,
+        help="database URL (overrides settings and POS_DATABASE_URL)",
+    )
+    common.add_argument("--counter", metavar="CODE", default=default, help="this counter's code")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pos", parents=[_connection_options(None)], description=__doc__
+    )
+    # SUPPRESS: an option given before the sub-command is not reset by the sub-parser.
+    common = _connection_options(argparse.SUPPRESS)
+    parser.add_argument("--version", action="version", version=f"pos {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("gui", parents=[common], help="start the counter window (the default)")
+    sub.add_parser("migrate", parents=[common], help="create or upgrade the database schema")
+
+    seed = sub.add_parser("seed-demo", parents=[common], help="load the demo catalog and users")
+    seed.add_argument("--with-sales", action="store_true", help="also make demo sales")
+    _manager_login(seed)
+
+    add = sub.add_parser("add-user", parents=[common], help="add a clerk or manager")
+    add.add_argument("name")
+    add.add_argument("--role", choices=["clerk", "manager"], default="clerk")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    _manager_login(add)
+
+    check = sub.add_parser("check", parents=[common], help="audit stock, carts and orders")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+
+    admin = sub.add_parser("admin", parents=[common], help="open the inventory admin window")
+    _manager_login(admin)
+    return parser
+
+
+def _manager_login(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--manager", metavar="NAME", help="manager account that authorises this")
+    p.add_argument(
+        "--manager-password-env",
+        metavar="VAR",
+        help="read the manager's password from this environment variable instead of a prompt",
+    )
+
+
+def _open(args: argparse.Namespace, *, require_schema: bool = True) -> Store:
+    settings = config.load_settings(args.database, args.counter)
+    store = open_store(settings.database_url)
+    if require_schema:
+        store.require_current_schema()
+    return store
+
+
+def _read_secret(prompt: str, *, from_stdin: bool = False) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Repeat: ") != first:
+        raise SystemExit("pos: the two entries differ")
+    return first
+
+
+def _authorise(store: Store, args: argparse.Namespace) -> Actor:
+    import os
+
+    name = args.manager or input("Manager name: ")
+    secret = (
+        os.environ.get(args.manager_password_env, "")
+        if args.manager_password_env
+        else getpass.getpass(f"Password for {name}: ")
+    )
+    actor = store.auth.login(name, secret)
+    if not actor.is_manager:
+        raise SystemExit("pos: that account is not a manager")
+    return actor
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    with _open(args, require_schema=False) as store:
+        before = store.schema_state()
+        store.migrate()
+        print(f"database {store.url}: schema {before} -> current")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from pos.demo import seed_demo
+
+    with _open(args) as store:
+        manager = _authorise(store, args) if store.auth.has_users() else None
+        result = seed_demo(store, manager=manager, with_sales=args.with_sales)
+        print(f"demo catalog: {result.products_added} products added")
+        if result.orders_made:
+            print(f"demo sales: {result.orders_made} orders")
+        if result.manager_password:
+            print(f"manager login: {result.manager} / {result.manager_password}")
+            print(f"clerk login:   {result.clerk} / {result.clerk_password}")
+            print("(write these down: they are not stored anywhere readable)")
+    return 0
+
+
+def cmd_add_user(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        if store.auth.has_users():
+            actor = _authorise(store, args)
+            secret = _read_secret(f"Password for {args.name}: ", from_stdin=args.password_stdin)
+            user = store.auth.add_user(actor, args.name, secret, role=args.role)
+        else:
+            if args.role != "manager":
+                raise SystemExit("pos: the first user of a store must be a manager")
+            secret = _read_secret(f"Password for {args.name}: ", from_stdin=args.password_stdin)
+            store.auth.bootstrap_manager(args.name, secret)
+            user = None
+        print(f"added {args.role} {args.name}" + (f" (id {user.id})" if user else ""))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        report = store.audit.check()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "problems": list(report.problems),
+                    "products": report.checked_products,
+                    "orders": report.checked_orders,
+                    "carts": report.checked_carts,
+                }
+            )
+        )
+    else:
+        print(
+            f"checked {report.checked_products} products, {report.checked_orders} orders, "
+            f"{report.checked_carts} carts"
+        )
+        for problem in report.problems:
+            print(f"PROBLEM: {problem}")
+        print("audit ok" if report.ok else f"audit FAILED: {len(report.problems)} problem(s)")
+    return 0 if report.ok else 1
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from pos.ui.app import run_gui
+
+    settings = config.load_settings(args.database, args.counter)
+    return run_gui(settings.database_url, settings.counter_code, sys.argv[:1])
+
+
+def cmd_admin(args: argparse.Namespace) -> int:
+    from pos.ui.app import run_admin
+
+    settings = config.load_settings(args.database, args.counter)
+    return run_admin(settings.database_url, settings.counter_code, sys.argv[:1])
+
+
+COMMANDS = {
+    None: cmd_gui,
+    "gui": cmd_gui,
+    "migrate": cmd_migrate,
+    "seed-demo": cmd_seed_demo,
+    "add-user": cmd_add_user,
+    "check": cmd_check,
+    "admin": cmd_admin,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    configure_logging()
+    try:
+        return COMMANDS[args.command](args)
+    except PosError as err:
+        print(f"pos: {err.message} [{err.code}]", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""Where the shipped resources are: source tree, installed wheel, or PyInstaller bundle."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def resources_dir() -> Path:
+    bundle = getattr(sys, "_MEIPASS", None)
+    candidates = []
+    if bundle:
+        candidates.append(Path(bundle) / "resources")
+    here = Path(__file__).resolve().parent
+    candidates += [here / "resources", here.parent / "resources"]
+    for candidate in candidates:
+        if (candidate / "demo_catalog.csv").exists():
+            return candidate
+    return candidates[-1]
+
+
+def image_path(name: str | None) -> Path | None:
+    """A product image: absolute paths as given, bare names from resources/images."""
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.is_absolute() else resources_dir() / "images" / name
+
+
+def icon_path() -> Path:
+    return resources_dir() / "icons" / "pos.png"

@@ -1,0 +1,1 @@
+"""Shipped data: demo catalog, product images, icons (installed as pos.resources)."""

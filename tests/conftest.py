@@ -1,0 +1,148 @@
+"""Shared fixtures: every service test runs on SQLite and on PostgreSQL, each test in a
+database of its own (copied from a migrated template, so it is fast)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from pos.db import normalize_url
+from pos.models.views import Actor, ProductView
+from pos.services import Store, open_store
+
+PG_ENV = "POS_TEST_DATABASE_URL"
+MANAGER_PASSWORD = "boss-password-1"
+CLERK_PASSWORD = "alice-password"
+
+
+@pytest.fixture(autouse=True)
+def _private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """platformdirs folders point into a temp dir: tests never touch the real home."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
+    ):
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.delenv("POS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("POS_COUNTER", raising=False)
+
+
+def pg_admin_url() -> str | None:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        if os.environ.get("CI") == "true":
+            raise RuntimeError(f"CI requires {PG_ENV} so the PostgreSQL tests run")
+        return None
+    return normalize_url(url)
+
+
+def _pg_exec(admin_url: str, *statements: str) -> None:
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def _url_for(admin_url: str, database: str) -> str:
+    return make_url(admin_url).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    store = open_store(f"sqlite:///{path}")
+    store.migrate()
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str | None]:
+    admin = pg_admin_url()
+    if admin is None:
+        yield None
+        return
+    name = f"pos_tmpl_{uuid.uuid4().hex[:10]}"
+    _pg_exec(admin, f'CREATE DATABASE "{name}"')
+    store = open_store(_url_for(admin, name))
+    store.migrate()
+    store.close()
+    yield name
+    _pg_exec(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(
+    backend: str,
+    tmp_path: Path,
+    sqlite_template: Path,
+    request: pytest.FixtureRequest,
+) -> Iterator[str]:
+    """A fresh, migrated, empty database for this test only."""
+    if backend == "sqlite":
+        target = tmp_path / "pos.sqlite3"
+        shutil.copyfile(sqlite_template, target)
+        yield f"sqlite:///{target}"
+        return
+    template = request.getfixturevalue("pg_template")
+    admin = pg_admin_url()
+    if template is None or admin is None:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (CI sets it)")
+    name = f"pos_t_{uuid.uuid4().hex[:12]}"
+    _pg_exec(admin, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield _url_for(admin, name)
+    finally:
+        _pg_exec(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    s = open_store(db_url)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+@pytest.fixture
+def manager(store: Store) -> Actor:
+    return store.auth.bootstrap_manager("boss", MANAGER_PASSWORD)
+
+
+@pytest.fixture
+def clerk(store: Store, manager: Actor) -> Actor:
+    store.auth.add_user(manager, "alice", CLERK_PASSWORD, role="clerk")
+    return store.auth.login("alice", CLERK_PASSWORD, counter="C1")
+
+
+@pytest.fixture
+def make_product(store: Store, manager: Actor) -> Callable[..., ProductView]:
+    counter = iter(range(1, 1_000_000))
+
+    def make(price: str = "10.00", stock: int = 10, **fields: object) -> ProductView:
+        n = next(counter)
+        fields.setdefault("sku", f"SKU-{n:04d}")
+        fields.setdefault("name", f"Product {n}")
+        return store.catalog.add_product(manager, price=Decimal(price), stock=stock, **fields)
+
+    return make
