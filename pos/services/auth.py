@@ -13,7 +13,7 @@ from pos.models import ROLES, Counter, User, utcnow
 from pos.models.views import Actor, UserView
 from pos.services import validation
 from pos.services.passwords import DUMMY_HASH, hash_password, verify_password
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.uow import Tx, UnitOfWork, records_failures
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=5)
@@ -63,6 +63,7 @@ def counter_id_for(tx: Tx, code: str) -> int:
     )
 
 
+@records_failures("auth")
 class AuthService:
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow

@@ -23,9 +23,10 @@ from pos.services import validation
 from pos.services.cart_reads import OpenCart, lock_open_cart, snapshot
 from pos.services.events import EventHub
 from pos.services.stock import Ledger, change_stock
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.uow import Tx, UnitOfWork, records_failures
 
 
+@records_failures("cart")
 class CartService:
     def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
         self._uow = uow

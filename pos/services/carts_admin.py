@@ -15,9 +15,10 @@ from pos.services import validation
 from pos.services.auth import require_active_manager
 from pos.services.events import Change, EventHub
 from pos.services.stock import Ledger, change_stock
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.uow import Tx, UnitOfWork, records_failures
 
 
+@records_failures("carts")
 class CartsAdminService:
     def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
         self._uow = uow

@@ -17,7 +17,7 @@ from pos.services import validation
 from pos.services.auth import require_active_manager
 from pos.services.events import Change, EventHub
 from pos.services.stock import Ledger, change_stock
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.uow import Tx, UnitOfWork, records_failures
 
 PRODUCT_COLUMNS = (
     Product.id,
@@ -86,6 +86,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+@records_failures("catalog")
 class CatalogService:
     def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
         self._uow = uow

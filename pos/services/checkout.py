@@ -22,7 +22,7 @@ from pos.services.cart_reads import OpenCart, lock_open_cart, snapshot
 from pos.services.events import EventHub
 from pos.services.orders import load_order
 from pos.services.pricing import totals
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.uow import Tx, UnitOfWork, records_failures
 
 PAYMENT_METHODS = ("cash", "card")
 
@@ -78,6 +78,7 @@ def change_due(payments: list[tuple[str, int]], total_cents: int) -> int:
     return tendered - total_cents
 
 
+@records_failures("checkout")
 class CheckoutService:
     def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
         self._uow = uow

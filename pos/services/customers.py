@@ -11,7 +11,7 @@ from pos.models import Customer, utcnow
 from pos.models.views import Actor, CustomerView
 from pos.services import validation
 from pos.services.auth import require_active_manager
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.uow import Tx, UnitOfWork, records_failures
 
 
 def _view(c: Customer) -> CustomerView:
@@ -31,6 +31,7 @@ def _fields(name: Any, phone: Any, email: Any) -> dict[str, str]:
     }
 
 
+@records_failures("customers")
 class CustomerService:
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow

@@ -14,11 +14,12 @@ from pos.services.auth import require_active_manager
 from pos.services.catalog import load_product
 from pos.services.events import EventHub
 from pos.services.stock import Ledger, change_stock
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.uow import Tx, UnitOfWork, records_failures
 
 MANUAL_REASONS = ("receive", "adjust", "return")
 
 
+@records_failures("inventory")
 class InventoryService:
     def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
         self._uow = uow

@@ -9,7 +9,7 @@ from pos.models import Counter, Customer, Order, OrderItem, Payment, StoreSettin
 from pos.models.views import Actor, OrderLineView, OrderView, PaymentView
 from pos.money import from_cents
 from pos.services import validation
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.uow import Tx, UnitOfWork, records_failures
 
 
 def load_order(tx: Tx, order_id: int) -> OrderView:
@@ -63,6 +63,7 @@ def load_order(tx: Tx, order_id: int) -> OrderView:
     )
 
 
+@records_failures("orders")
 class OrderService:
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow

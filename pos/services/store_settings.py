@@ -13,7 +13,7 @@ from pos.money import from_cents, ppm_to_rate, rate_to_ppm, to_cents
 from pos.services import validation
 from pos.services.auth import require_active_manager
 from pos.services.events import Change, EventHub
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.uow import Tx, UnitOfWork, records_failures
 
 
 def load_settings(tx: Tx) -> StoreSettingsView:
@@ -30,6 +30,7 @@ def load_settings(tx: Tx) -> StoreSettingsView:
     )
 
 
+@records_failures("settings")
 class SettingsService:
     def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
         self._uow = uow

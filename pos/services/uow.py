@@ -8,11 +8,13 @@ change notices) is queued on the Tx and run once the commit succeeded.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, insert
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -128,6 +130,9 @@ class UnitOfWork:
 
     def record_failure(self, operation: str, err: PosError, actor: Actor | None) -> None:
         """Best effort, in its own transaction: the failed work itself was rolled back."""
+        if getattr(err, "recorded", False):
+            return
+        err.recorded = True  # type: ignore[attr-defined]
         log.info("%s refused: %s %s", operation, err.code, json.dumps(err.details, default=str))
         if err.code == ErrorCode.DATABASE_ERROR and err.details.get("reason") == "connection":
             return
@@ -146,3 +151,33 @@ class UnitOfWork:
                 )
         except Exception:
             log.warning("could not record failed operation %s", operation, exc_info=True)
+
+
+S = TypeVar("S")
+
+
+def records_failures(prefix: str) -> Callable[[type[S]], type[S]]:
+    """Class decorator: a PosError raised by a public method before its transaction began
+    (bad input, no actor) is recorded for the error-rate metric like any other refusal."""
+
+    def decorate(cls: type[S]) -> type[S]:
+        for name, fn in list(vars(cls).items()):
+            if name.startswith("_") or not inspect.isfunction(fn):
+                continue
+            setattr(cls, name, _recording(fn, f"{prefix}.{name}"))
+        return cls
+
+    return decorate
+
+
+def _recording(fn: Callable[..., T], operation: str) -> Callable[..., T]:
+    @functools.wraps(fn)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> T:
+        try:
+            return fn(self, *args, **kwargs)
+        except PosError as err:
+            actor = args[0] if args and isinstance(args[0], Actor) else kwargs.get("actor")
+            self._uow.record_failure(operation, err, actor if isinstance(actor, Actor) else None)
+            raise
+
+    return wrapper

@@ -1,0 +1,27 @@
+import json
+
+from pos import config
+
+
+def test_default_is_embedded_sqlite_in_data_folder():
+    settings = config.load_settings()
+    assert settings.database_url.startswith("sqlite:///")
+    assert str(config.data_dir()) in settings.database_url
+    assert settings.source == "default"
+    assert settings.counter_code
+
+
+def test_precedence_flag_env_file(monkeypatch):
+    config.save_user_settings(database_url="sqlite:////from/file.db", counter_code="FILE")
+    assert config.load_settings().database_url == "sqlite:////from/file.db"
+    assert config.load_settings().counter_code == "FILE"
+    monkeypatch.setenv("POS_DATABASE_URL", "sqlite:////from/env.db")
+    assert config.load_settings().database_url == "sqlite:////from/env.db"
+    flagged = config.load_settings("sqlite:////from/flag.db", "FLAG")
+    assert (flagged.database_url, flagged.counter_code) == ("sqlite:////from/flag.db", "FLAG")
+
+
+def test_settings_file_is_json_in_config_folder():
+    path = config.save_user_settings(counter_code="C7")
+    assert path.parent == config.config_dir()
+    assert json.loads(path.read_text())["counter_code"] == "C7"
