@@ -10,6 +10,7 @@ from pos.db import create_pos_engine
 from pos.errors import ErrorCode, PosError
 from pos.services.audit import AuditService
 from pos.services.auth import AuthService
+from pos.services.bulk import BulkService  # admin window (issue 7)
 from pos.services.cart import CartService
 from pos.services.carts_admin import CartsAdminService
 from pos.services.catalog import CatalogService
@@ -18,6 +19,10 @@ from pos.services.customers import CustomerService
 from pos.services.events import EventHub
 from pos.services.inventory import InventoryService
 from pos.services.orders import OrderService
+from pos.services.product_io import ProductIOService
+from pos.services.products_admin import ProductsAdminService
+from pos.services.reorder import ReorderService
+from pos.services.reports import ReportService
 from pos.services.store_settings import SettingsService
 from pos.services.uow import UnitOfWork
 
@@ -39,6 +44,12 @@ class Store:
         self.customers = CustomerService(self.uow)
         self.settings = SettingsService(self.uow, self.events)
         self.audit = AuditService(self.uow)
+        # Manager-only services behind the admin window.
+        self.products_admin = ProductsAdminService(self.uow, self.events)
+        self.bulk = BulkService(self.uow, self.events)
+        self.product_io = ProductIOService(self.uow, self.events)
+        self.reorder = ReorderService(self.uow)
+        self.reports = ReportService(self.uow)
 
     # -- schema --------------------------------------------------------------------
     def migrate(self) -> None:

@@ -1,0 +1,217 @@
+"""Changes to many products at once, each in one transaction: all rows or none.
+
+Products are locked in ascending id order (the store-wide lock order, so a bulk edit
+never deadlocks with counters or with another bulk edit).
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, insert, select, text, update
+
+from pos.errors import ErrorCode, PosError
+from pos.models import PriceChange, Product, utcnow
+from pos.models.views import Actor
+from pos.money import round_half_up
+from pos.services import validation
+from pos.services.auth import require_active_manager
+from pos.services.catalog import category_id
+from pos.services.events import EventHub
+from pos.services.stock import Ledger, change_stock
+from pos.services.uow import Tx, UnitOfWork
+
+_TABLE = cast(Table, Product.__table__)
+MAX_BULK = 100_000
+CHUNK = 500
+MIN_PERCENT = Decimal("-99.99")
+MAX_PERCENT = Decimal("1000")
+
+
+def product_ids(values: Any) -> list[uuid.UUID]:
+    ids = sorted({validation.product_id(v) for v in values})
+    if not ids:
+        raise PosError(ErrorCode.VALIDATION_ERROR, "Select at least one product.")
+    if len(ids) > MAX_BULK:
+        raise PosError(ErrorCode.VALIDATION_ERROR, f"At most {MAX_BULK} products at a time.")
+    return ids
+
+
+def lock_products(tx: Tx, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Lock the given products in ascending id order; return id -> price in cents.
+
+    FOR NO KEY UPDATE (not FOR UPDATE) so counters can still insert rows that refer to
+    these products. Raises PRODUCT_NOT_FOUND naming the ids that are gone.
+    """
+    prices: dict[uuid.UUID, int] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        rows = tx.session.execute(
+            select(Product.id, Product.price_cents)
+            .where(Product.id.in_(chunk))
+            .order_by(Product.id)
+            .with_for_update(key_share=True)
+        ).all()
+        prices.update({r[0]: r[1] for r in rows})
+    missing = [str(i) for i in ordered if i not in prices]
+    if missing:
+        raise PosError(
+            ErrorCode.PRODUCT_NOT_FOUND,
+            f"{len(missing)} of the selected products no longer exist.",
+            {"product_ids": missing[:20]},
+        )
+    return prices
+
+
+def notify_products(tx: Tx, ids: list[uuid.UUID]) -> None:
+    """Tell other counters (PostgreSQL) which products changed: one statement, ids only."""
+    if tx.is_postgres and ids:
+        for start in range(0, len(ids), CHUNK):
+            tx.session.execute(
+                text("SELECT pg_notify('pos_product', x) FROM unnest(CAST(:ids AS text[])) AS x"),
+                {"ids": [str(i) for i in ids[start : start + CHUNK]]},
+            )
+
+
+def percent_value(value: Any) -> Decimal:
+    if isinstance(value, float):
+        value = str(value)
+    try:
+        pct = Decimal(str(value).strip().rstrip("%"))
+    except (InvalidOperation, ValueError):
+        raise PosError(
+            ErrorCode.VALIDATION_ERROR, "The percentage is not a number.", {"field": "percent"}
+        ) from None
+    if not pct.is_finite() or not MIN_PERCENT <= pct <= MAX_PERCENT or pct == 0:
+        raise PosError(
+            ErrorCode.VALIDATION_ERROR,
+            f"The percentage must be between {MIN_PERCENT} and {MAX_PERCENT}, and not zero.",
+            {"field": "percent"},
+        )
+    return pct
+
+
+def new_price_cents(old_cents: int, pct: Decimal) -> int:
+    """old * (1 + pct/100), rounded half-up to the cent; never below zero."""
+    price = Decimal(old_cents) / 100 * (1 + pct / 100)
+    return max(0, int(round_half_up(price) * 100))
+
+
+class BulkService:
+    def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
+        self._uow = uow
+        self._events = events
+
+    def set_category(self, actor: Actor, product_ids_: Any, category: str | None) -> int:
+        ids = product_ids(product_ids_)
+
+        def work(tx: Tx) -> int:
+            require_active_manager(tx, actor)
+            lock_products(tx, ids)
+            cid = category_id(tx, category)
+            for start in range(0, len(ids), CHUNK):
+                tx.session.execute(
+                    update(Product)
+                    .where(Product.id.in_(ids[start : start + CHUNK]))
+                    .values(category_id=cid, updated_at=utcnow())
+                )
+            notify_products(tx, ids)
+            return len(ids)
+
+        done = self._uow.run(work, operation="bulk.set_category", actor=actor)
+        self._events.products_changed(ids)
+        return done
+
+    def set_active(self, actor: Actor, product_ids_: Any, active: bool) -> int:
+        ids = product_ids(product_ids_)
+
+        def work(tx: Tx) -> int:
+            require_active_manager(tx, actor)
+            lock_products(tx, ids)
+            for start in range(0, len(ids), CHUNK):
+                tx.session.execute(
+                    update(Product)
+                    .where(Product.id.in_(ids[start : start + CHUNK]))
+                    .values(active=bool(active), updated_at=utcnow())
+                )
+            notify_products(tx, ids)
+            return len(ids)
+
+        done = self._uow.run(work, operation="bulk.set_active", actor=actor)
+        self._events.products_changed(ids)
+        return done
+
+    def change_price_percent(self, actor: Actor, product_ids_: Any, percent: Any) -> int:
+        """Raise (or with a negative percentage lower) prices; each change goes to history."""
+        ids = product_ids(product_ids_)
+        pct = percent_value(percent)
+
+        def work(tx: Tx) -> int:
+            require_active_manager(tx, actor)
+            prices = lock_products(tx, ids)
+            now = utcnow()
+            changes = [
+                (pid, old, new_price_cents(old, pct))
+                for pid, old in sorted(prices.items())
+                if new_price_cents(old, pct) != old
+            ]
+            if not changes:
+                return 0
+            tx.session.connection().execute(
+                update(_TABLE)
+                .where(_TABLE.c.id == bindparam("pid"))
+                .values(price_cents=bindparam("new_price"), updated_at=bindparam("now")),
+                [{"pid": pid, "new_price": new, "now": now} for pid, _, new in changes],
+            )
+            tx.session.execute(
+                insert(PriceChange),
+                [
+                    {
+                        "product_id": pid,
+                        "old_price_cents": old,
+                        "new_price_cents": new,
+                        "user_id": actor.user_id,
+                        "created_at": now,
+                    }
+                    for pid, old, new in changes
+                ],
+            )
+            notify_products(tx, [c[0] for c in changes])
+            return len(changes)
+
+        done = self._uow.run(work, operation="bulk.change_price", actor=actor)
+        self._events.products_changed(ids)
+        return done
+
+    def adjust_stock(
+        self, actor: Actor, deltas: dict[Any, int], reason: str = "adjust", note: str = ""
+    ) -> int:
+        """Several stock changes in one transaction (ledger rows through change_stock)."""
+        if reason not in ("receive", "adjust", "return"):
+            raise PosError(ErrorCode.VALIDATION_ERROR, "Unknown reason.", {"field": "reason"})
+        clean: dict[uuid.UUID, int] = {}
+        for key, value in deltas.items():
+            amount = validation.whole_number(value, "change")
+            if amount:
+                clean[validation.product_id(key)] = amount
+        ids = product_ids(clean)
+        clean_note = validation.text(note, "note", max_length=500, required=False)
+
+        def work(tx: Tx) -> int:
+            require_active_manager(tx, actor)
+            lock_products(tx, ids)
+            for pid in ids:  # ascending id order
+                change_stock(
+                    tx,
+                    pid,
+                    clean[pid],
+                    Ledger(reason, actor.user_id, actor.counter_id, note=clean_note),
+                )
+            return len(ids)
+
+        done = self._uow.run(work, operation="bulk.adjust_stock", actor=actor)
+        self._events.stock_changed(ids)
+        return done

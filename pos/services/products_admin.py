@@ -1,0 +1,240 @@
+"""The manager's product table: catalog rows with stock reserved in open carts and on hand.
+
+Filtered, sorted and paged in SQL so the admin table stays fast on 100,000+ products.
+Reserved stock is summed from open carts only (a few rows), joined as a subquery.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, delete, func, or_, select, update
+
+from pos.errors import ErrorCode, PosError
+from pos.models import (
+    Cart,
+    CartLine,
+    Category,
+    OrderItem,
+    PriceChange,
+    Product,
+    StockMovement,
+    utcnow,
+)
+from pos.models.views import Actor, ProductView
+from pos.services import validation
+from pos.services.auth import require_active_manager
+from pos.services.catalog import PRODUCT_COLUMNS, to_view
+from pos.services.events import Change, EventHub
+from pos.services.uow import Tx, UnitOfWork
+
+
+@dataclass(frozen=True)
+class AdminProductRow:
+    """One row of the admin table: the product, plus what open carts hold of it."""
+
+    product: ProductView
+    reserved: int
+
+    @property
+    def on_hand(self) -> int:
+        return self.product.stock_quantity + self.reserved
+
+
+@dataclass(frozen=True)
+class ProductQuery:
+    """What the admin table shows: filters and sort, all applied in SQL."""
+
+    text: str = ""
+    category: str | None = None
+    include_inactive: bool = True
+    low_stock_only: bool = False
+    sort: str = "name"
+    descending: bool = False
+
+
+def _reserved_subquery() -> Any:
+    return (
+        select(CartLine.product_id, func.sum(CartLine.quantity).label("reserved"))
+        .join(Cart, Cart.id == CartLine.cart_id)
+        .where(Cart.status == "open")
+        .group_by(CartLine.product_id)
+        .subquery("reserved_by_carts")
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(stmt: Select[Any], q: ProductQuery) -> Select[Any]:
+    clean = (q.text or "").strip()
+    if clean:
+        pattern = f"%{_escape_like(clean.lower())}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Product.name).like(pattern, escape="\\"),
+                Product.sku == clean,
+                Product.sku == clean.upper(),
+                Product.barcode == clean,
+            )
+        )
+    if q.category:
+        stmt = stmt.where(Category.name == q.category)
+    if not q.include_inactive:
+        stmt = stmt.where(Product.active.is_(True))
+    if q.low_stock_only:
+        stmt = stmt.where(Product.stock_quantity <= Product.low_stock_threshold)
+    return stmt
+
+
+def _sort_keys(sort: str, reserved: Any) -> tuple[Any, ...]:
+    held = func.coalesce(reserved, 0)
+    keys: dict[str, tuple[Any, ...]] = {
+        "sku": (Product.sku,),
+        "barcode": (Product.barcode, Product.sku),
+        "name": (Product.name, Product.id),
+        "category": (Category.name, Product.name, Product.id),
+        "price": (Product.price_cents, Product.id),
+        "stock": (Product.stock_quantity, Product.id),
+        "reserved": (held, Product.id),
+        "on_hand": (Product.stock_quantity + held, Product.id),
+        "threshold": (Product.low_stock_threshold, Product.id),
+        "active": (Product.active, Product.name, Product.id),
+    }
+    if sort not in keys:
+        raise PosError(ErrorCode.VALIDATION_ERROR, f"Unknown sort {sort!r}.", {"sort": sort})
+    return keys[sort]
+
+
+SORT_KEYS = (
+    "sku",
+    "barcode",
+    "name",
+    "category",
+    "price",
+    "stock",
+    "reserved",
+    "on_hand",
+    "threshold",
+    "active",
+)
+
+
+def _row_select() -> tuple[Select[Any], Any]:
+    reserved = _reserved_subquery()
+    stmt: Select[Any] = select(*PRODUCT_COLUMNS, func.coalesce(reserved.c.reserved, 0))  # type: ignore[assignment]
+    stmt = stmt.outerjoin(Category, Category.id == Product.category_id).outerjoin(
+        reserved, reserved.c.product_id == Product.id
+    )
+    return stmt, reserved.c.reserved
+
+
+def _to_row(row: Any) -> AdminProductRow:
+    return AdminProductRow(to_view(row), int(row[len(PRODUCT_COLUMNS)]))
+
+
+class ProductsAdminService:
+    def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
+        self._uow = uow
+        self._events = events
+
+    def rows(
+        self, actor: Actor, query: ProductQuery, *, offset: int = 0, limit: int = 200
+    ) -> list[AdminProductRow]:
+        keys_check = _sort_keys(query.sort, None)  # validate before opening a transaction
+        del keys_check
+
+        def work(tx: Tx) -> list[AdminProductRow]:
+            require_active_manager(tx, actor)
+            stmt, reserved = _row_select()
+            keys = _sort_keys(query.sort, reserved)
+            stmt = _filtered(stmt, query).order_by(
+                *[k.desc() if query.descending else k.asc() for k in keys]
+            )
+            stmt = stmt.offset(max(0, offset)).limit(max(1, min(limit, 1000)))
+            return [_to_row(r) for r in tx.session.execute(stmt)]
+
+        return self._uow.run(work, operation="products_admin.rows", actor=actor, write=False)
+
+    def count(self, actor: Actor, query: ProductQuery) -> int:
+        def work(tx: Tx) -> int:
+            require_active_manager(tx, actor)
+            stmt = select(func.count(Product.id)).outerjoin(
+                Category, Category.id == Product.category_id
+            )
+            return int(tx.session.execute(_filtered(stmt, query)).scalar_one())
+
+        return self._uow.run(work, operation="products_admin.count", actor=actor, write=False)
+
+    def rows_by_id(self, actor: Actor, product_ids: list[uuid.UUID]) -> list[AdminProductRow]:
+        """Fresh rows for the products named (a view refreshes only what changed)."""
+        ids = [validation.product_id(p) for p in product_ids]
+
+        def work(tx: Tx) -> list[AdminProductRow]:
+            require_active_manager(tx, actor)
+            if not ids:
+                return []
+            stmt, _ = _row_select()
+            return [_to_row(r) for r in tx.session.execute(stmt.where(Product.id.in_(ids)))]
+
+        return self._uow.run(work, operation="products_admin.rows_by_id", actor=actor, write=False)
+
+    def ever_sold(self, actor: Actor, product_id: Any) -> bool:
+        pid = validation.product_id(product_id)
+
+        def work(tx: Tx) -> bool:
+            require_active_manager(tx, actor)
+            return _ever_sold(tx, pid)
+
+        return self._uow.run(work, operation="products_admin.ever_sold", actor=actor, write=False)
+
+    def remove(self, actor: Actor, product_id: Any) -> str:
+        """Delete a product that was never sold nor put in a cart; otherwise deactivate it.
+
+        Returns "deleted" or "deactivated". A deleted product takes its own ledger rows and
+        price history with it (nothing else refers to it), so the ledger still balances.
+        """
+        pid = validation.product_id(product_id)
+
+        def work(tx: Tx) -> str:
+            require_active_manager(tx, actor)
+            found = tx.session.execute(
+                select(Product.id).where(Product.id == pid).with_for_update()
+            ).scalar()
+            if found is None:
+                raise PosError(
+                    ErrorCode.PRODUCT_NOT_FOUND, "Product not found.", {"product_id": str(pid)}
+                )
+            if _ever_sold(tx, pid):
+                tx.session.execute(
+                    update(Product)
+                    .where(Product.id == pid)
+                    .values(active=False, updated_at=utcnow())
+                )
+                return "deactivated"
+            tx.session.execute(delete(StockMovement).where(StockMovement.product_id == pid))
+            tx.session.execute(delete(PriceChange).where(PriceChange.product_id == pid))
+            tx.session.execute(delete(Product).where(Product.id == pid))
+            return "deleted"
+
+        outcome = self._uow.run(work, operation="products_admin.remove", actor=actor)
+        self._events.publish(Change("catalog", (pid,)))
+        return outcome
+
+
+def _ever_sold(tx: Tx, pid: uuid.UUID) -> bool:
+    in_orders = tx.session.execute(
+        select(OrderItem.id).where(OrderItem.product_id == pid).limit(1)
+    ).first()
+    in_carts = tx.session.execute(
+        select(CartLine.id).where(CartLine.product_id == pid).limit(1)
+    ).first()
+    in_ledger = tx.session.execute(
+        select(StockMovement.id)
+        .where(StockMovement.product_id == pid, StockMovement.cart_id.is_not(None))
+        .limit(1)
+    ).first()
+    return in_orders is not None or in_carts is not None or in_ledger is not None
