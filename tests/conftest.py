@@ -4,6 +4,9 @@ database of its own (copied from a migrated template, so it is fast)."""
 from __future__ import annotations
 
 import os
+
+# Qt must never try to open a real display in tests (set before any Qt import).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import shutil
 import uuid
 from collections.abc import Callable, Iterator

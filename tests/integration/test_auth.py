@@ -1,0 +1,62 @@
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from pos.errors import ErrorCode, PosError
+from pos.models import User, utcnow
+from pos.services.passwords import hash_password, verify_password
+
+
+def test_passwords_are_scrypt_hashed(store, manager, clerk):
+    with store.engine.connect() as conn:
+        hashes = conn.execute(select(User.password_hash)).scalars().all()
+    assert all(h.startswith("scrypt$16384$8$1$") for h in hashes)
+    assert not any("alice-password" in h for h in hashes)
+
+
+def test_hash_verify_round_trip():
+    stored = hash_password("correct horse")
+    assert verify_password("correct horse", stored)
+    assert not verify_password("correct horsE", stored)
+    assert hash_password("same") != hash_password("same")  # salted
+
+
+def test_bootstrap_only_once(store, manager):
+    with pytest.raises(PosError) as exc:
+        store.auth.bootstrap_manager("again", "another-long-password")
+    assert exc.value.code == ErrorCode.ALREADY_INITIALIZED
+
+
+def test_lockout_after_five_failures_and_expiry(store, clerk):
+    for _ in range(5):
+        with pytest.raises(PosError) as exc:
+            store.auth.login("alice", "nope", counter="C1")
+        assert exc.value.code == ErrorCode.NOT_AUTHENTICATED
+    with pytest.raises(PosError) as exc:
+        store.auth.login("alice", "alice-password", counter="C1")  # right password, still locked
+    assert exc.value.code == ErrorCode.ACCOUNT_LOCKED
+    with store.engine.begin() as conn:  # five minutes pass
+        conn.execute(update(User).values(locked_until=utcnow() - timedelta(seconds=1)))
+    assert store.auth.login("alice", "alice-password", counter="C1").username == "alice"
+
+
+def test_deactivated_user_cannot_sign_in_or_check_out(store, manager, clerk, make_product):
+    p = make_product(stock=3)
+    cart = store.cart.add(clerk, p.id, 1)
+    store.auth.update_user(manager, clerk.user_id, active=False)
+    with pytest.raises(PosError) as exc:
+        store.auth.login("alice", "alice-password", counter="C1")
+    assert exc.value.code == ErrorCode.NOT_AUTHENTICATED
+    with pytest.raises(PosError) as exc:
+        store.checkout.complete(clerk, [("cash", "10")], cart_id=cart.cart_id)
+    assert exc.value.code == ErrorCode.NOT_AUTHENTICATED
+
+
+def test_duplicate_user_and_short_password(store, manager, clerk):
+    with pytest.raises(PosError) as exc:
+        store.auth.add_user(manager, "alice", "whatever-long", role="clerk")
+    assert exc.value.code == ErrorCode.DUPLICATE
+    with pytest.raises(PosError) as exc:
+        store.auth.add_user(manager, "bob", "short", role="manager")
+    assert exc.value.code == ErrorCode.VALIDATION_ERROR
