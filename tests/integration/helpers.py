@@ -28,7 +28,9 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 def stock_of(store: Store, product_id: Any) -> int:
     with store.engine.connect() as conn:
         return int(
-            conn.execute(select(Product.stock_quantity).where(Product.id == product_id)).scalar_one()
+            conn.execute(
+                select(Product.stock_quantity).where(Product.id == product_id)
+            ).scalar_one()
         )
 
 
