@@ -1,0 +1,48 @@
+"""Modal questions go through one object so tests can answer them without exec()."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
+
+
+class AdminDialogs:
+    """Message boxes (plain text) and file pickers. Tests pass a scripted subclass."""
+
+    def _box(
+        self, parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str
+    ) -> QMessageBox:
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        return box
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        self._box(parent, QMessageBox.Icon.Information, title, text).exec()
+
+    def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        self._box(parent, QMessageBox.Icon.Critical, title, text).exec()
+
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        box = self._box(parent, QMessageBox.Icon.Question, title, text)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def ask_text(
+        self, parent: QWidget | None, title: str, label: str, value: str = ""
+    ) -> str | None:
+        text, ok = QInputDialog.getText(parent, title, label, text=value)
+        return text if ok else None
+
+    def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+        return path or None
+
+    def save_file(
+        self, parent: QWidget | None, title: str, suggested: str, filters: str
+    ) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        return path or None
+
+    def exec(self, dialog: QDialog) -> int:
+        return dialog.exec()

@@ -1,0 +1,131 @@
+"""Background work for the admin window: a QThreadPool, results and progress by signal.
+
+A task only calls services and returns a value; it never touches widgets. The runner
+lives in the GUI thread, so the queued signals deliver results and progress there.
+Tasks under a key supersede older ones with that key (a slow page never overwrites
+a newer query's rows).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from pos.errors import ErrorCode, PosError
+
+log = logging.getLogger("pos.ui.admin")
+
+Callback = Callable[[Any], None]
+ProgressCallback = Callable[[int, int], None]
+# A task gets a progress function it may call from the worker thread.
+Work = Callable[[ProgressCallback], Any]
+
+
+class _Task(QRunnable):
+    def __init__(self, runner: AdminTasks, task_id: int, fn: Work) -> None:
+        super().__init__()
+        self._runner = runner
+        self._task_id = task_id
+        self._fn = fn
+
+    def run(self) -> None:
+        def progress(done: int, total: int) -> None:
+            self._runner._progress.emit(self._task_id, int(done), int(total))
+
+        try:
+            result, ok = self._fn(progress), True
+        except PosError as err:
+            result, ok = err, False
+        except Exception as exc:  # a bug or a lost connection must still reach the user
+            log.exception("admin task failed")
+            result, ok = PosError(ErrorCode.DATABASE_ERROR, f"Unexpected error: {exc}"), False
+        self._runner._finished.emit(self._task_id, ok, result)
+
+
+class AdminTasks(QObject):
+    _finished = Signal(int, bool, object)
+    _progress = Signal(int, int, int)
+    busyChanged = Signal(bool)
+    finished = Signal()  # after any task's callback ran (tests wait on it)
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._ids = itertools.count(1)
+        self._pending: dict[
+            int, tuple[str | None, Callback | None, Callback | None, ProgressCallback | None]
+        ] = {}
+        self._latest: dict[str, int] = {}
+        self._closed = False
+        self._finished.connect(self._deliver)
+        self._progress.connect(self._on_progress)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callback | None = None,
+        on_error: Callback | None = None,
+        *,
+        key: str | None = None,
+    ) -> int:
+        return self.run_with_progress(lambda _progress: fn(), on_done, on_error, key=key)
+
+    def run_with_progress(
+        self,
+        fn: Work,
+        on_done: Callback | None = None,
+        on_error: Callback | None = None,
+        on_progress: ProgressCallback | None = None,
+        *,
+        key: str | None = None,
+    ) -> int:
+        if self._closed:
+            return 0
+        task_id = next(self._ids)
+        was_idle = not self._pending
+        self._pending[task_id] = (key, on_done, on_error, on_progress)
+        if key is not None:
+            self._latest[key] = task_id
+        self._pool.start(_Task(self, task_id, fn))
+        if was_idle:
+            self.busyChanged.emit(True)
+        return task_id
+
+    @Slot(int, int, int)
+    def _on_progress(self, task_id: int, done: int, total: int) -> None:
+        entry = self._pending.get(task_id)
+        if entry is not None and entry[3] is not None and not self._closed:
+            entry[3](done, total)
+
+    @Slot(int, bool, object)
+    def _deliver(self, task_id: int, ok: bool, result: object) -> None:
+        key, on_done, on_error, _ = self._pending.pop(task_id, (None, None, None, None))
+        try:
+            if self._closed or (key is not None and self._latest.get(key) != task_id):
+                return
+            callback = on_done if ok else on_error
+            if callback is not None:
+                callback(result)
+            elif not ok:
+                log.warning("unhandled admin task error: %r", result)
+        finally:
+            if not self._pending:
+                self.busyChanged.emit(False)
+            self.finished.emit()
+
+    def wait(self) -> None:
+        self._pool.waitForDone()
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self._pool.clear()
+        self._pool.waitForDone()

@@ -1,0 +1,134 @@
+"""Bootstrap: QApplication, store, schema check, first-run setup, sign-in, counter window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from pos.errors import PosError
+from pos.models.views import Actor
+from pos.services.store import Store, open_store
+from pos.ui import style
+from pos.ui.counter_window import CounterWindow
+from pos.ui.dialogs import Dialogs
+from pos.ui.login_dialog import LoginDialog
+from pos.ui.setup_dialog import SetupDialog
+
+log = logging.getLogger("pos.ui.app")
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    app.setApplicationName("pos")
+    app.setApplicationDisplayName("Point of sale")
+    app.setOrganizationName("pos")
+    style.apply(app)
+    return app
+
+
+def store_name(store: Store) -> str:
+    try:
+        return store.settings.get().store_name
+    except PosError:
+        return ""
+
+
+def build_login_dialog(store: Store, counter_code: str, username: str = "") -> LoginDialog:
+    """The sign-in dialog, not executed (used by run_gui, screenshots and --self-test)."""
+    return LoginDialog(store, counter_code, store_name=store_name(store), username=username)
+
+
+def prepare_schema(store: Store, dialogs: Dialogs) -> bool:
+    """Migrate an empty embedded database; never touch a shared server's schema."""
+    try:
+        state = store.schema_state()
+    except PosError as err:
+        dialogs.error(None, "Cannot open the database", err.message)
+        return False
+    if state == "current":
+        return True
+    if state == "empty" and store.backend == "sqlite":
+        store.migrate()
+        return True
+    if state == "empty":
+        message = "This database has no pos tables yet. A manager must run `pos migrate` first."
+    elif state == "outdated":
+        message = "The database schema is older than this pos. A manager must run `pos migrate`."
+    else:
+        message = (
+            "This database was upgraded by a newer pos. Install the newer version on this counter."
+        )
+    dialogs.error(None, "Database not ready", message)
+    return False
+
+
+class CounterSession(QObject):
+    """Sign-in loop: sign out shows the login again; the counter's cart stays in the database."""
+
+    def __init__(self, store: Store, counter_code: str, dialogs: Dialogs) -> None:
+        super().__init__()
+        self.store, self.counter_code, self.dialogs = store, counter_code, dialogs
+        self.window: CounterWindow | None = None
+
+    def login(self, username: str = "") -> Actor | None:
+        dialog = build_login_dialog(self.store, self.counter_code, username)
+        if self.dialogs.exec(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.actor
+
+    def start(self, actor: Actor) -> CounterWindow:
+        self.window = CounterWindow(self.store, actor, dialogs=self.dialogs)
+        self.window.signOutRequested.connect(self.switch_clerk)
+        self.window.resize(1366, 768)
+        self.window.show()
+        return self.window
+
+    def switch_clerk(self) -> None:
+        window = self.window
+        if window is None:
+            return
+        window.hide()
+        actor = self.login()
+        if actor is None:
+            window.close()
+            QApplication.quit()
+            return
+        window.set_actor(actor)
+        window.show()
+
+
+def run_gui(database_url: str, counter_code: str, argv: list[str] | None = None) -> int:
+    app = application(argv)
+    dialogs = Dialogs()
+    try:
+        store = open_store(database_url)
+    except PosError as err:
+        dialogs.error(None, "Cannot open the database", err.message)
+        return 2
+    try:
+        if not prepare_schema(store, dialogs):
+            return 2
+        username = ""
+        if not store.auth.has_users():
+            setup = SetupDialog(store)
+            if dialogs.exec(setup) != QDialog.DialogCode.Accepted or setup.manager is None:
+                return 1
+            username = setup.manager.username
+        session = CounterSession(store, counter_code, dialogs)
+        actor = session.login(username)
+        if actor is None:
+            return 0
+        window = session.start(actor)
+        code = app.exec()
+        window.shutdown()
+        return code
+    except PosError as err:
+        QMessageBox.critical(None, "pos", err.message)
+        return 2
+    finally:
+        store.close()

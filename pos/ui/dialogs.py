@@ -1,0 +1,38 @@
+"""Modal dialogs go through one small object so tests can answer them without exec()."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+
+
+class Dialogs:
+    """The real thing: message boxes and file dialogs. Tests pass a scripted subclass."""
+
+    def _box(
+        self, parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str
+    ) -> QMessageBox:
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        return box
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        self._box(parent, QMessageBox.Icon.Information, title, text).exec()
+
+    def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        self._box(parent, QMessageBox.Icon.Critical, title, text).exec()
+
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        box = self._box(parent, QMessageBox.Icon.Question, title, text)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def save_file(
+        self, parent: QWidget | None, title: str, suggested: str, filters: str
+    ) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        return path or None
+
+    def exec(self, dialog: QDialog) -> int:
+        return dialog.exec()

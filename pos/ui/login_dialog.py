@@ -1,0 +1,106 @@
+"""Sign in at this counter: user name, password; the service's message on failure."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos.errors import PosError
+from pos.models.views import Actor
+from pos.services.store import Store
+from pos.ui.style import app_icon
+
+
+def plain_label(text: str = "", name: str | None = None) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class LoginDialog(QDialog):
+    def __init__(
+        self,
+        store: Store,
+        counter_code: str,
+        parent: QWidget | None = None,
+        *,
+        store_name: str = "",
+        username: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.counter_code = counter_code
+        self.actor: Actor | None = None
+        self.setWindowTitle(f"Sign in \u2014 {store_name or 'pos'}")
+        self.setWindowIcon(app_icon())
+        self.setMinimumWidth(420)
+
+        title = plain_label(store_name or "Point of sale", "sectionTitle")
+        subtitle = plain_label(f"Counter {counter_code}", "muted")
+        self.username = QLineEdit(username)
+        self.username.setPlaceholderText("User name")
+        self.username.setAccessibleName("User name")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("Password or PIN")
+        self.password.setAccessibleName("Password")
+        self.error = plain_label("", "formError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        form = QFormLayout()
+        form.setSpacing(10)
+        form.addRow("&User", self.username)
+        form.addRow("&Password", self.password)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.sign_in_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.sign_in_button.setText("Sign in")
+        self.sign_in_button.setObjectName("primary")
+        self.sign_in_button.setToolTip("Sign in (Enter)")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Quit")
+        self.buttons.accepted.connect(self.try_login)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 20)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addSpacing(6)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        (self.password if username else self.username).setFocus()
+
+    def try_login(self) -> bool:
+        name = self.username.text().strip()
+        if not name:
+            self.show_error("Enter your user name.")
+            self.username.setFocus()
+            return False
+        try:
+            self.actor = self._store.auth.login(name, self.password.text(), self.counter_code)
+        except PosError as err:
+            self.show_error(err.message)
+            self.password.selectAll()
+            self.password.setFocus()
+            return False
+        self.accept()
+        return True
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()

@@ -1,0 +1,148 @@
+"""The printed receipt: a QTextDocument built from an OrderView, then printed,
+previewed or saved as PDF. Every user string is escaped (names, clerk, store)."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QDialog, QWidget
+
+from pos.models.views import OrderView
+from pos.money import format_money
+
+RECEIPT_WIDTH_MM = 80.0
+MM_PER_POINT = 25.4 / 72
+
+
+def local_time(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def receipt_html(order: OrderView) -> str:
+    e = html.escape
+
+    def money(amount: object) -> str:
+        return e(format_money(amount, order.currency))  # type: ignore[arg-type]
+
+    rows = []
+    for line in order.lines:
+        rows.append(
+            f"<tr><td colspan='3'>{e(line.name)}</td></tr>"
+            f"<tr><td class='muted'>{line.quantity} \u00d7 {money(line.unit_price)}"
+            f" <span class='muted'>{e(line.sku)}</span></td><td></td>"
+            f"<td align='right'>{money(line.line_total)}</td></tr>"
+        )
+    totals = [("Subtotal", order.subtotal), ("Tax", order.tax)]
+    if order.delivery:
+        totals.append(("Shipping", order.shipping))
+    total_rows = "".join(
+        f"<tr><td>{label}</td><td></td><td align='right'>{money(value)}</td></tr>"
+        for label, value in totals
+    )
+    tenders = "".join(
+        f"<tr><td>{e(p.method.capitalize())}</td><td></td>"
+        f"<td align='right'>{money(p.amount)}</td></tr>"
+        for p in order.payments
+    )
+    customer = (
+        f"<tr><td>Customer</td><td align='right'>{e(order.customer_name)}</td></tr>"
+        if order.customer_name
+        else ""
+    )
+    delivery = "Delivery" if order.delivery else "Carry-out"
+    return f"""
+<html><head><style>
+body {{ font-family: 'DejaVu Sans'; font-size: 8pt; }}
+h1 {{ font-size: 12pt; text-align: center; margin: 0; }}
+.muted {{ color: #555555; }}
+.total td {{ font-size: 11pt; font-weight: bold; border-top: 1px solid black; }}
+table {{ width: 100%; }}
+</style></head><body>
+<h1>{e(order.store_name or "Receipt")}</h1>
+<p align='center' class='muted'>Thank you for shopping with us</p>
+<table width='100%' cellspacing='0' cellpadding='1'>
+<tr><td>Order</td><td align='right'><b>{e(order.order_number)}</b></td></tr>
+<tr><td>Date</td><td align='right'>{e(local_time(order.created_at))}</td></tr>
+<tr><td>Counter</td><td align='right'>{e(order.counter_code)}</td></tr>
+<tr><td>Clerk</td><td align='right'>{e(order.clerk)}</td></tr>
+{customer}
+<tr><td>Sale</td><td align='right'>{delivery}</td></tr>
+</table>
+<hr>
+<table width='100%' cellspacing='0' cellpadding='1'>{"".join(rows)}</table>
+<hr>
+<table width='100%' cellspacing='0' cellpadding='1'>
+{total_rows}
+<tr class='total'><td>TOTAL</td><td></td><td align='right'>{money(order.total)}</td></tr>
+</table>
+<hr>
+<table width='100%' cellspacing='0' cellpadding='1'>
+{tenders}
+<tr><td>Tendered</td><td></td><td align='right'>{money(order.tendered)}</td></tr>
+<tr><td><b>Change</b></td><td></td><td align='right'><b>{money(order.change_due)}</b></td></tr>
+</table>
+<p align='center' class='muted'>{order.item_count} item(s) \u00b7 keep this receipt for returns</p>
+</body></html>"""
+
+
+def receipt_document(order: OrderView) -> QTextDocument:
+    document = QTextDocument()
+    document.setDefaultFont(QFont("DejaVu Sans", 8))
+    document.setDocumentMargin(4)
+    document.setHtml(receipt_html(order))
+    document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, order.order_number)
+    return document
+
+
+def _receipt_page(document: QTextDocument) -> QPageSize:
+    width_pt = RECEIPT_WIDTH_MM / MM_PER_POINT - 2 * 4 / MM_PER_POINT
+    document.setPageSize(QSizeF(width_pt, 1_000_000))
+    height_mm = document.size().height() * MM_PER_POINT + 10
+    return QPageSize(QSizeF(RECEIPT_WIDTH_MM, max(height_mm, 60)), QPageSize.Unit.Millimeter)
+
+
+def save_pdf(order: OrderView, path: str | Path) -> Path:
+    """A receipt-roll sized PDF (80 mm wide, as long as the receipt)."""
+    target = Path(path)
+    document = receipt_document(order)
+    writer = QPdfWriter(str(target))
+    writer.setTitle(f"Receipt {order.order_number}")
+    writer.setCreator("pos")
+    writer.setPageSize(_receipt_page(document))
+    writer.setPageMargins(QMarginsF(4, 4, 4, 4), QPageLayout.Unit.Millimeter)
+    document.print_(writer)
+    del writer  # the file is finished when the writer goes away
+    return target
+
+
+def _printer(order: OrderView) -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(f"Receipt {order.order_number}")
+    printer.setPageSize(_receipt_page(receipt_document(order)))
+    printer.setPageMargins(QMarginsF(4, 4, 4, 4), QPageLayout.Unit.Millimeter)
+    return printer
+
+
+def print_receipt(order: OrderView, parent: QWidget | None = None) -> bool:
+    """System print dialog (a printer, or 'Print to file' for a PDF)."""
+    printer = _printer(order)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("Print receipt")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    receipt_document(order).print_(printer)
+    return True
+
+
+def preview_dialog(order: OrderView, parent: QWidget | None = None) -> QPrintPreviewDialog:
+    printer = _printer(order)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.printer_ref = printer  # type: ignore[attr-defined]  # the dialog does not own it
+    dialog.setWindowTitle(f"Receipt {order.order_number}")
+    dialog.paintRequested.connect(lambda p: receipt_document(order).print_(p))
+    return dialog

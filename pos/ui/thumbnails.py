@@ -1,0 +1,114 @@
+"""Product thumbnails: scaled off the GUI thread, kept on disk and in QPixmapCache.
+
+QImage may be used from any thread; QPixmap only on the GUI thread. Workers scale
+the image (or read the scaled copy from the disk cache) and hand a QImage back by
+queued signal; the GUI thread turns it into a pixmap and tells views it is ready.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal, Slot
+from PySide6.QtGui import QImage, QPixmap, QPixmapCache
+
+from pos import config
+from pos.paths import image_path
+
+log = logging.getLogger("pos.ui.thumbnails")
+
+THUMB_SIZE = QSize(112, 112)
+
+
+def disk_cache_dir() -> Path:
+    return config.cache_dir() / "thumbnails"
+
+
+class _Load(QRunnable):
+    def __init__(self, owner: ThumbnailCache, name: str, source: Path, target: Path) -> None:
+        super().__init__()
+        self._owner, self._name, self._source, self._target = owner, name, source, target
+
+    def run(self) -> None:
+        image = QImage()
+        if self._target.exists():
+            image.load(str(self._target))
+        if image.isNull() and image.load(str(self._source)):
+            image = image.scaled(
+                self._owner.size,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            try:
+                self._target.parent.mkdir(parents=True, exist_ok=True)
+                partial = self._target.with_suffix(".part")
+                if image.save(str(partial), "PNG"):
+                    partial.replace(self._target)
+            except OSError:
+                log.warning("cannot write thumbnail cache %s", self._target)
+        self._owner._loaded.emit(self._name, image)
+
+
+class ThumbnailCache(QObject):
+    """`pixmap(name)` answers at once: the pixmap, or None and a load starts in the pool."""
+
+    ready = Signal(str)
+    _loaded = Signal(str, QImage)
+
+    def __init__(
+        self, parent: QObject | None = None, size: QSize = THUMB_SIZE, cache: Path | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.size = QSize(size)
+        self._cache = cache or disk_cache_dir()
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._in_flight: set[str] = set()
+        self._missing: set[str] = set()
+        self._closed = False
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 64 * 1024))
+        self._loaded.connect(self._store)
+
+    def _key(self, name: str) -> str:
+        return f"pos-thumb:{self.size.width()}x{self.size.height()}:{name}"
+
+    def pixmap(self, name: str | None) -> QPixmap | None:
+        if not name or name in self._missing:
+            return None
+        found = QPixmapCache.find(self._key(name))
+        if found is not None and not found.isNull():
+            return found
+        if name not in self._in_flight and not self._closed:
+            self._start(name)
+        return None
+
+    def pending(self) -> int:
+        return len(self._in_flight)
+
+    def _start(self, name: str) -> None:
+        source = image_path(name)
+        if source is None or not source.exists():
+            self._missing.add(name)
+            return
+        stamp = f"{source.resolve()}|{source.stat().st_mtime_ns}|{self.size.width()}"
+        digest = hashlib.sha1(stamp.encode("utf-8")).hexdigest()[:20]
+        self._in_flight.add(name)
+        self._pool.start(_Load(self, name, source, self._cache / f"{digest}.png"))
+
+    @Slot(str, QImage)
+    def _store(self, name: str, image: QImage) -> None:
+        self._in_flight.discard(name)
+        if self._closed:
+            return
+        if image.isNull():
+            self._missing.add(name)
+            return
+        QPixmapCache.insert(self._key(name), QPixmap.fromImage(image))
+        self.ready.emit(name)
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self._pool.clear()
+        self._pool.waitForDone()
