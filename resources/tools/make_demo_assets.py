@@ -46,14 +46,6 @@ from PySide6.QtGui import (  # noqa: E402
 )
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
-if sys.version_info < (3, 12):
-    # PySide6 6.12.0 on CPython 3.11 drops one reference to None on every call of a method that
-    # returns void, so a few thousand QPainter/QPainterPath calls abort the interpreter with
-    # "none_dealloc: deallocating None". None is immortal from 3.12 on; until then keep enough
-    # extra references alive while drawing, and skip interpreter finalisation at exit (where the
-    # missing references would still bring the count to zero).
-    _NONE_REFS = [None] * 4_000_000
-
 RESOURCES = Path(__file__).resolve().parent.parent
 CSV_PATH = RESOURCES / "demo_catalog.csv"
 IMAGES_DIR = RESOURCES / "images"
@@ -491,6 +483,4 @@ if __name__ == "__main__":
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         status = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)  # see _NONE_REFS above
+    sys.exit(status)
