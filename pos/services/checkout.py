@@ -123,7 +123,7 @@ class CheckoutService:
                     ErrorCode.CUSTOMER_REQUIRED,
                     "This store requires a registered customer for every sale.",
                 )
-            subtotal = sum(int(line.unit_price * 100) * line.quantity for line in view.lines)
+            subtotal = to_cents(view.subtotal)
             t = totals(subtotal, snap.rules, ship)
             change = change_due(parsed, t.total)
             now = utcnow()
@@ -157,9 +157,9 @@ class CheckoutService:
                         "product_id": line.product_id,
                         "sku": line.sku,
                         "name": line.name,
-                        "unit_price_cents": int(line.unit_price * 100),
+                        "unit_price_cents": to_cents(line.unit_price),
                         "quantity": line.quantity,
-                        "line_total_cents": int(line.line_total * 100),
+                        "line_total_cents": to_cents(line.line_total),
                     }
                     for line in view.lines
                 ],
