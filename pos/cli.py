@@ -51,6 +51,17 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", parents=[common], help="audit stock, carts and orders")
     check.add_argument("--json", action="store_true", help="machine-readable output")
 
+    conf = sub.add_parser(
+        "configure", parents=[common], help="save this counter's database and counter code"
+    )
+    conf.add_argument(
+        "--system",
+        action="store_true",
+        help=f"write the store-wide defaults ({config.SYSTEM_SETTINGS})",
+    )
+    conf.add_argument("--show", action="store_true", help="print the settings in force")
+    conf.add_argument("--no-test", action="store_true", help="save without testing the connection")
+
     admin = sub.add_parser("admin", parents=[common], help="open the inventory admin window")
     _manager_login(admin)
     return parser
@@ -163,6 +174,34 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_configure(args: argparse.Namespace) -> int:
+    from pos.connection_check import check_connection
+
+    if args.show or (args.database is None and args.counter is None):
+        current = config.load_settings()
+        print(f"database: {_safe_url(current.database_url)}  (from {current.source})")
+        print(f"counter:  {current.counter_code}")
+        return 0
+    if args.database and not args.no_test:
+        result = check_connection(args.database)
+        print(result.message)
+        if not result.ok:
+            return 1
+    values = {"database_url": args.database, "counter_code": args.counter}
+    if args.system:
+        path = config.save_system_settings(**values)
+    else:
+        path = config.save_user_settings(**values)
+    print(f"saved to {path}")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from pos.ui.app import run_gui
 
@@ -184,6 +223,7 @@ COMMANDS = {
     "seed-demo": cmd_seed_demo,
     "add-user": cmd_add_user,
     "check": cmd_check,
+    "configure": cmd_configure,
     "admin": cmd_admin,
 }
 

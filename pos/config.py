@@ -94,9 +94,17 @@ def load_settings(database: str | None = None, counter: str | None = None) -> Se
     return Settings(database_url=url, counter_code=code, source=source)
 
 
-def save_user_settings(**values: str) -> Path:
+def save_user_settings(**values: str | None) -> Path:
     """Merge values into the user's settings file (written atomically)."""
-    path = settings_path()
+    return _merge_into(settings_path(), values)
+
+
+def save_system_settings(**values: str | None) -> Path:
+    """The store-wide defaults an installer writes once per machine (needs root)."""
+    return _merge_into(SYSTEM_SETTINGS, values)
+
+
+def _merge_into(path: Path, values: dict[str, str | None]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     current = _read(path)
     current.update({k: v for k, v in values.items() if v is not None})

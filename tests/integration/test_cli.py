@@ -96,3 +96,27 @@ def test_schema_too_new_is_refused(db_url):
     result = pos("check", db_url=db_url)
     assert result.returncode == 2
     assert "newer pos" in result.stderr
+
+
+def test_configure_tests_the_connection_before_saving(db_url, tmp_path):
+    env = {**__import__("os").environ, "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    settings = tmp_path / "cfg" / "pos" / "settings.json"
+
+    def configure(url):
+        return subprocess.run(
+            [sys.executable, "-m", "pos", "configure", "--database", url, "--counter", "C4"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+
+    bad = configure("postgresql+psycopg://postgres@127.0.0.1:1/none")
+    assert bad.returncode == 1
+    assert "does not answer" in bad.stdout
+    assert not settings.exists()
+    good = configure(db_url)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "schema is up to date" in good.stdout
+    saved = json.loads(settings.read_text())
+    assert saved == {"database_url": db_url, "counter_code": "C4"}

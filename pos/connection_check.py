@@ -1,0 +1,56 @@
+"""Test a database URL before it is saved: can we connect, and is the schema usable?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from pos.services import open_store
+
+
+@dataclass(frozen=True)
+class ConnectionCheck:
+    ok: bool
+    message: str
+    schema_state: str | None = None
+
+
+def describe_failure(exc: Exception) -> str:
+    """Turn a driver error into what an installer needs to know."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "password authentication failed" in text or "no password supplied" in text:
+        return "The server refused the user name or password."
+    if "does not exist" in text and "database" in text:
+        return "The server has no database of that name (create it first)."
+    if "could not translate host name" in text or "name or service not known" in text:
+        return "The server's host name is unknown (check the spelling or the network)."
+    if "connection refused" in text or "timeout" in text or "timed out" in text:
+        return "The server does not answer (is it running, and is the port right?)."
+    if "unable to open database file" in text:
+        return "The database file cannot be created or opened there."
+    return f"Cannot connect: {str(getattr(exc, 'orig', exc)).strip().splitlines()[0][:200]}"
+
+
+def check_connection(url: str) -> ConnectionCheck:
+    try:
+        store = open_store(url, pool_size=1)
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        return ConnectionCheck(False, f"That is not a database URL pos understands: {exc}")
+    try:
+        state = store.schema_state()
+    except DBAPIError as exc:
+        return ConnectionCheck(False, describe_failure(exc))
+    finally:
+        store.close()
+    if state == "too_new":
+        return ConnectionCheck(
+            False, "The database was upgraded by a newer pos; install that version here.", state
+        )
+    notes = {
+        "empty": "Connected. The database is empty: run `pos migrate` once to create the schema.",
+        "outdated": "Connected. The schema is older than this app: a manager must run "
+        "`pos migrate`.",
+        "current": "Connected; the schema is up to date.",
+    }
+    return ConnectionCheck(True, notes[state], state)
