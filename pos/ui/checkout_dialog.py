@@ -31,6 +31,7 @@ from pos.services.store import Store
 from pos.ui import receipt
 from pos.ui.dialogs import Dialogs
 from pos.ui.login_dialog import plain_label
+from pos.ui.style import fix_minimum_size
 from pos.ui.worker import TaskRunner
 
 CENT = Decimal("0.01")
@@ -93,6 +94,7 @@ class CheckoutDialog(QDialog):
         self._customer_timer = QTimer(self, singleShot=True, interval=250)
         self._customer_timer.timeout.connect(self._search_customers)
         self._show_totals()
+        fix_minimum_size(self, extra_height=140)  # customer matches and an error line
         self.cash.setText(f"{cart.total:.2f}")
         self.cash.selectAll()
         self.cash.setFocus()

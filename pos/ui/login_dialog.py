@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from pos.errors import PosError
 from pos.models.views import Actor
 from pos.services.store import Store
-from pos.ui.style import app_icon
+from pos.ui.style import app_icon, fix_minimum_size
 
 
 def plain_label(text: str = "", name: str | None = None) -> QLabel:
@@ -83,6 +83,7 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        fix_minimum_size(self, extra_height=40)
         (self.password if username else self.username).setFocus()
 
     def try_login(self) -> bool:

@@ -19,7 +19,7 @@ from pos.errors import PosError
 from pos.models.views import Actor
 from pos.services.store import Store
 from pos.ui.login_dialog import plain_label
-from pos.ui.style import app_icon
+from pos.ui.style import app_icon, fix_minimum_size
 
 
 class SetupDialog(QDialog):
@@ -77,6 +77,7 @@ class SetupDialog(QDialog):
         layout.addWidget(self.demo)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        fix_minimum_size(self, extra_height=40)
         self.password.setFocus()
 
     def create(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from pos.paths import icon_path
 
@@ -98,3 +98,11 @@ def apply(app: QApplication) -> None:
     app.setFont(font)
     app.setStyleSheet(STYLE_SHEET)
     app.setWindowIcon(app_icon())
+
+
+def fix_minimum_size(widget: QWidget, extra_height: int = 0) -> None:
+    """Set the window's minimum size once, before it is shown, with room for messages
+    that appear later; the layout then never resizes a visible window's limits (which
+    some platforms, e.g. the offscreen one, cannot pass on)."""
+    hint = widget.minimumSizeHint()
+    widget.setMinimumSize(max(hint.width(), widget.minimumWidth()), hint.height() + extra_height)
