@@ -1,0 +1,133 @@
+"""The inventory admin window: one tab per job, all data through manager-only services."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+
+from pos.errors import ErrorCode, PosError
+from pos.models.views import Actor
+from pos.services.events import Change
+from pos.ui.admin.dialogs import AdminDialogs
+from pos.ui.admin.panels import AlertsPanel, CartsPanel, PeoplePanel, SettingsPanel
+from pos.ui.admin.products_panel import ProductsPanel
+from pos.ui.admin.reports_panel import ReportsPanel
+from pos.ui.admin.tasks import AdminTasks
+
+log = logging.getLogger("pos.ui.admin")
+
+
+class _ChangeRelay(QObject):
+    """Store events arrive on whatever thread committed; a queued signal brings them here."""
+
+    changed = Signal(object)
+
+
+class AdminWindow(QMainWindow):
+    def __init__(
+        self,
+        store: Any,
+        actor: Actor,
+        dialogs: AdminDialogs | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if not actor.is_manager:
+            raise PosError(ErrorCode.FORBIDDEN, "Only a manager can open the admin window.")
+        self.store, self.actor = store, actor
+        self.dialogs = dialogs or AdminDialogs()
+        self.tasks = AdminTasks(self)
+        try:
+            settings = store.settings.get(actor)
+            currency, store_name = settings.currency, settings.store_name
+        except PosError:
+            currency, store_name = "USD", ""
+        self.setWindowTitle(f"{store_name or 'pos'} — inventory admin ({actor.username})")
+        self.resize(1280, 760)
+        args = (store, actor, self.tasks, self.dialogs)
+        self.products = ProductsPanel(*args, currency=currency)
+        self.alerts = AlertsPanel(*args)
+        self.carts = CartsPanel(*args, currency=currency)
+        self.people = PeoplePanel(*args)
+        self.settings_panel = SettingsPanel(*args)
+        self.reports = ReportsPanel(*args, currency=currency)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for panel, title in (
+            (self.products, "Products"),
+            (self.alerts, "Low stock"),
+            (self.carts, "Open carts"),
+            (self.people, "People"),
+            (self.settings_panel, "Settings"),
+            (self.reports, "Reports"),
+        ):
+            self.tabs.addTab(panel, title)
+        self.setCentralWidget(self.tabs)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addWidget(self.status, 1)
+        self.statusBar().showMessage(f"{store.backend} · {actor.username}")
+
+        self.products.changed.connect(self.alerts.refresh)
+        self.carts.released.connect(self.products.model.refresh)
+        self.carts.released.connect(self.alerts.refresh)
+        self.alerts.countChanged.connect(self._show_alert_count)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self._loaded: set[int] = set()
+
+        # Changes made elsewhere (counters in this process, the live-sync listener).
+        self._relay = _ChangeRelay(self)
+        self._relay.changed.connect(self._on_change)
+        self._unsubscribe = store.events.subscribe(self._relay.changed.emit)
+        self._pending_stock: set[Any] = set()
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(300)
+        self._debounce.timeout.connect(self._flush_changes)
+
+        self.products.start()
+        self.alerts.refresh()
+        self._loaded.add(0)
+
+    def _tab_shown(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if index in self._loaded and widget is not self.carts:
+            return
+        self._loaded.add(index)
+        refresh = getattr(widget, "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def _show_alert_count(self, count: int) -> None:
+        self.tabs.setTabText(1, f"Low stock ({count})" if count else "Low stock")
+        self.status.setText(f"{count} products at or below their low-stock threshold")
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in ("stock", "product") and change.product_ids:
+            self._pending_stock.update(change.product_ids)
+        self._debounce.start()
+
+    def _flush_changes(self) -> None:
+        ids, self._pending_stock = list(self._pending_stock), set()
+        if ids:
+            self.products.model.refresh_products(ids)
+        self.alerts.refresh()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._unsubscribe()
+        self.tasks.shutdown()
+        super().closeEvent(event)
+
+
+def open_admin_window(store: Any, actor: Actor, parent: QWidget | None = None) -> QMainWindow:
+    """Build and show the admin window (the counter's menu and `pos admin` call this)."""
+    window = AdminWindow(store, actor, parent=parent)
+    if parent is not None:
+        window.setWindowFlag(Qt.WindowType.Window, True)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    window.show()
+    return window
