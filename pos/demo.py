@@ -7,9 +7,14 @@ import csv
 import random
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
 
 from pos.errors import ErrorCode, PosError
+from pos.models import Cart, Order, StockMovement, utcnow
 from pos.models.views import Actor
 from pos.paths import resources_dir
 from pos.services.store import Store
@@ -43,6 +48,7 @@ def seed_demo(
     counter: str = "DEMO-1",
 ) -> DemoResult:
     """Load the demo data; on an empty store also create the demo manager and clerk."""
+    started = utcnow()
     new_manager_pw = new_clerk_pw = None
     if manager is None:
         if store.auth.has_users():
@@ -72,16 +78,19 @@ def seed_demo(
             image=row["image"] or None,
         )
         added += 1
-    orders = _demo_sales(store, manager, counter) if with_sales else 0
+    orders = _demo_sales(store, manager, counter, since=started) if with_sales else 0
     return DemoResult(DEMO_MANAGER, new_manager_pw, DEMO_CLERK, new_clerk_pw, added, orders)
 
 
-def _demo_sales(store: Store, manager: Actor, counter: str, count: int = 40) -> int:
+def _demo_sales(
+    store: Store, manager: Actor, counter: str, count: int = 40, since: datetime | None = None
+) -> int:
     """A few dozen real sales and one abandoned cart, through the same services a clerk uses."""
     rng = random.Random(7)
     seller = store.auth.at_counter(manager, counter)
     products = [p for p in store.catalog.search(manager, limit=1000) if p.stock_quantity > 5]
     made = 0
+    order_ids: list[int] = []
     for _ in range(count):
         for product in rng.sample(products, k=min(len(products), rng.randint(1, 4))):
             try:
@@ -91,11 +100,57 @@ def _demo_sales(store: Store, manager: Actor, counter: str, count: int = 40) -> 
         cart = store.cart.current(seller)
         if not cart.lines:
             continue
-        store.checkout.complete(
+        order = store.checkout.complete(
             seller, payments=[("cash", cart.total + Decimal("5.00"))], cart_id=cart.cart_id
         )
+        order_ids.append(order.id)
         made += 1
+    _spread_over_days(store, rng, order_ids, since or utcnow())
     if products:
         store.cart.add(seller, products[0].id, 1)
         store.carts.release(manager, store.cart.current(seller).cart_id)
     return made
+
+
+def _spread_over_days(
+    store: Store, rng: random.Random, order_ids: list[int], since: datetime, days: int = 30
+) -> None:
+    """Move the demo orders onto the past `days` days so the reports show a history.
+
+    Demo data only: a direct UPDATE of the timestamps of each order, its cart and the
+    cart's ledger rows (all to the same moment), and of the opening stock this seed
+    received (since `since`) to before the first day. Only rows this seed wrote move;
+    quantities are untouched, so the audit invariants still hold.
+    """
+
+    def work(tx: Any) -> None:
+        now = utcnow()
+        tx.session.execute(
+            update(StockMovement)
+            .where(
+                StockMovement.reason.in_(("receive", "import")),
+                StockMovement.created_at >= since,
+            )
+            .values(created_at=now - timedelta(days=days + 1))
+        )
+        orders = tx.session.execute(
+            select(Order.id, Order.cart_id).where(Order.id.in_(order_ids)).order_by(Order.id)
+        ).all()
+        moments = sorted(
+            now - timedelta(days=rng.randint(0, days - 1), minutes=rng.randint(0, 600))
+            for _ in orders
+        )
+        for (order_id, cart_id), when in zip(orders, moments, strict=True):
+            tx.session.execute(update(Order).where(Order.id == order_id).values(created_at=when))
+            tx.session.execute(
+                update(Cart)
+                .where(Cart.id == cart_id)
+                .values(created_at=when, updated_at=when, closed_at=when)
+            )
+            tx.session.execute(
+                update(StockMovement)
+                .where(StockMovement.cart_id == cart_id)
+                .values(created_at=when)
+            )
+
+    store.uow.run(work, operation="demo.spread_sales")
