@@ -118,8 +118,11 @@ class ProductModel(QAbstractListModel):
         self._generation += 1
         self.beginResetModel()
         self._rows, self._row_of, self._rows_of_image = [], {}, {}
-        self._loading, self._exhausted = False, False
+        # Views and testers call fetchMore from their reset/insert handlers: stay
+        # "loading" until the signals are out, so pages never nest.
+        self._loading, self._exhausted = True, False
         self.endResetModel()
+        self._loading = False
         self.fetchMore(QModelIndex())
 
     def reload(self) -> None:
@@ -153,7 +156,6 @@ class ProductModel(QAbstractListModel):
     def _append(self, generation: int, offset: int, items: list[ProductView]) -> None:
         if generation != self._generation or offset != len(self._rows):
             return  # an answer to a search that was replaced
-        self._loading = False
         self._exhausted = len(items) < self._page_size
         fresh = [p for p in items if p.id not in self._row_of]
         if fresh:
@@ -163,6 +165,7 @@ class ProductModel(QAbstractListModel):
                 self._rows.append(make_row(product, self._currency))
                 self._index_row(number, product)
             self.endInsertRows()
+        self._loading = False
         self.pageLoaded.emit()
 
     def _failed(self, generation: int, err: object) -> None:

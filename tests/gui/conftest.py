@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QDialog, QWidget
 
 from pos import config
@@ -25,6 +26,7 @@ COUNTER = "C1"
 def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     cache = tmp_path / "cache"
     monkeypatch.setattr(config, "cache_dir", lambda: cache)
+    QPixmapCache.clear()  # the pixmap cache is process-wide: start each test cold
     return cache
 
 

@@ -1,0 +1,72 @@
+"""The counter's open cart survives a restart and a change of clerk; thumbnails and
+live stock updates."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from pos.services import open_store
+
+from .conftest import CLERK_PASSWORD, COUNTER, MANAGER_PASSWORD, product_named
+
+pytestmark = pytest.mark.gui
+
+
+def test_restart_resumes_the_open_cart(qtbot, make_window, gui_store, clerk_actor, tmp_path):
+    chips = product_named(gui_store, clerk_actor, "Algae Chips")
+    eye = product_named(gui_store, clerk_actor, "Cyber Eye Implant")
+    first = make_window(clerk_actor)
+    first.add_product(chips.id, quantity=2)
+    first.add_product(eye.id)
+    first.shutdown()
+    first.close()
+
+    reopened = open_store(f"sqlite:///{tmp_path}/pos.sqlite3")
+    try:
+        actor = reopened.auth.login("clerk", CLERK_PASSWORD, COUNTER)
+        second = make_window(actor, store=reopened)
+        assert [(ln.name, ln.quantity) for ln in second.cart.lines] == [
+            ("Algae Chips", 2),
+            ("Cyber Eye Implant", 1),
+        ]
+        assert second.cart_model.rowCount() == 2
+        assert second.badge.text() == "3"
+        assert second.pay_button.isEnabled()
+        second.shutdown()
+    finally:
+        reopened.close()
+
+
+def test_sign_out_keeps_the_cart_for_the_next_clerk(qtbot, window, gui_store, clerk_actor):
+    chips = product_named(gui_store, clerk_actor, "Algae Chips")
+    window.add_product(chips.id)
+    with qtbot.waitSignal(window.signOutRequested):
+        window.sign_out()
+    manager = gui_store.auth.login("manager", MANAGER_PASSWORD, COUNTER)
+    window.set_actor(manager)
+    assert "manager" in window.windowTitle() and COUNTER in window.windowTitle()
+    assert [ln.product_id for ln in window.cart.lines] == [chips.id]
+
+
+def test_thumbnails_load_in_the_background_into_the_cache(qtbot, window, _private_cache):
+    model = window.product_model
+    qtbot.waitUntil(
+        lambda: all(
+            model.index(r, 0).data(Qt.ItemDataRole.DecorationRole) is not None
+            for r in range(min(8, model.rowCount()))
+        ),
+        timeout=10000,
+    )
+    assert list((_private_cache / "thumbnails").glob("*.png"))
+
+
+def test_grid_row_follows_stock_changes(qtbot, window, gui_store, clerk_actor):
+    chips = product_named(gui_store, clerk_actor, "Algae Chips")
+    row = window.product_model.row_of(chips.id)
+    window.add_product(chips.id, quantity=5)
+    assert window.product_model.product(row).stock_quantity == chips.stock_quantity - 5
+    window.remove_row(0)
+    qtbot.waitUntil(
+        lambda: window.product_model.product(row).stock_quantity == chips.stock_quantity
+    )
