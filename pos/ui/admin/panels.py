@@ -33,6 +33,14 @@ from pos.ui.admin.products_panel import table_view
 from pos.ui.admin.tasks import AdminTasks
 
 
+def fit_columns(view: Any, stretch: int) -> None:
+    """Short lists: columns fit their text, one column takes the rest of the width."""
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
 class _Panel(QWidget):
     def __init__(
         self,
@@ -84,7 +92,7 @@ class AlertsPanel(_Panel):
             highlight=lambda r: r.stock == 0,
         )
         self.table = table_view(self.model)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, 1)
         self.summary = plain_label("")
         self.multiplier = QSpinBox()
         self.multiplier.setRange(1, 100)
@@ -161,7 +169,7 @@ class CartsPanel(_Panel):
             ]
         )
         self.table = table_view(self.model)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table, 6)
         self.release_button = QPushButton("Release selected")
         self.hours = QDoubleSpinBox()
         self.hours.setRange(0, 720)
@@ -248,7 +256,7 @@ class PeoplePanel(_Panel):
             highlight=lambda u: not u.active,
         )
         self.user_table = table_view(self.users)
-        self.user_table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.user_table, 0)
         add_user = QPushButton("Add user…")
         toggle_user = QPushButton("Activate/deactivate")
         role = QPushButton("Switch role")
@@ -276,9 +284,7 @@ class PeoplePanel(_Panel):
             highlight=lambda c: not c.active,
         )
         self.customer_table = table_view(self.customers)
-        self.customer_table.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.Stretch
-        )
+        fit_columns(self.customer_table, 0)
         self.customer_search = QLineEdit()
         self.customer_search.setPlaceholderText("Search name, phone or e-mail")
         self.customer_search.returnPressed.connect(self.load_customers)

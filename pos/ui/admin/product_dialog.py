@@ -59,7 +59,7 @@ class ProductDialog(QDialog):
         self.product = product
         self.saved: ProductView | None = None
         self.setWindowTitle("Edit product" if product else "New product")
-        self.setMinimumWidth(480)
+        self.setMinimumSize(520, 620)
 
         self.sku = QLineEdit()
         self.sku.setMaxLength(64)

@@ -157,6 +157,8 @@ class ProductsPanel(QWidget):
 
         self.history_model = movement_model()
         self.history = table_view(self.history_model)
+        for col, width in enumerate((130, 110, 80, 100, 70, 80)):
+            self.history.horizontalHeader().resizeSection(col, width)
         self.history.horizontalHeader().setStretchLastSection(True)
         self.history_title = plain_label("Movement history: select a product")
         history_box = QWidget()

@@ -140,8 +140,12 @@ class ReportsPanel(_Panel):
         ):
             box = QGroupBox(title)
             view = table_view(model)
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            view.horizontalHeader().setStretchLastSection(True)
+            header = view.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            # The product name (or the code) takes the room that is left.
+            header.setSectionResizeMode(
+                1 if model is not self.failures else 0, QHeaderView.ResizeMode.Stretch
+            )
             bl = QVBoxLayout(box)
             bl.addWidget(view)
             tables.addWidget(box, stretch)
@@ -149,8 +153,8 @@ class ReportsPanel(_Panel):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addLayout(grid)
-        layout.addWidget(self.chart, 3)
-        layout.addLayout(tables, 2)
+        layout.addWidget(self.chart, 2)
+        layout.addLayout(tables, 3)
 
     def range(self) -> tuple[date, date]:
         return self.start.date().toPython(), self.end.date().toPython()  # type: ignore[return-value]

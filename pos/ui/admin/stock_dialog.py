@@ -35,7 +35,7 @@ class StockDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Stock")
-        self.setMinimumWidth(420)
+        self.setMinimumSize(440, 280)
         self._apply = apply
         self.product = product
         self.result_view: ProductView | None = None

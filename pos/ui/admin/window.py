@@ -35,9 +35,9 @@ class AdminWindow(QMainWindow):
         dialogs: AdminDialogs | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        if not actor.is_manager:
+        if not actor.is_manager:  # checked before Qt builds anything (services check again)
             raise PosError(ErrorCode.FORBIDDEN, "Only a manager can open the admin window.")
+        super().__init__(parent)
         self.store, self.actor = store, actor
         self.dialogs = dialogs or AdminDialogs()
         self.tasks = AdminTasks(self)
@@ -47,6 +47,9 @@ class AdminWindow(QMainWindow):
         except PosError:
             currency, store_name = "USD", ""
         self.setWindowTitle(f"{store_name or 'pos'} — inventory admin ({actor.username})")
+        # An explicit minimum: otherwise every layout change (a badge in a tab title)
+        # re-propagates size hints to the window system.
+        self.setMinimumSize(1024, 640)
         self.resize(1280, 760)
         args = (store, actor, self.tasks, self.dialogs)
         self.products = ProductsPanel(*args, currency=currency)
@@ -70,7 +73,9 @@ class AdminWindow(QMainWindow):
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addWidget(self.status, 1)
-        self.statusBar().showMessage(f"{store.backend} · {actor.username}")
+        where = QLabel(f"{actor.username} · {store.backend}")
+        where.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(where)
 
         self.products.changed.connect(self.alerts.refresh)
         self.carts.released.connect(self.products.model.refresh)

@@ -1,0 +1,114 @@
+"""Screenshots of the admin window on a demo store with sales history.
+
+`python -m pos.ui.admin.screenshots OUT_DIR` (also called by `python -m pos.ui.screenshots`
+through `admin_screenshots`). Sizes: 1366x768 and 1920x1080.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from pos.demo import seed_demo
+from pos.services import open_store
+from pos.ui.admin.dialogs import AdminDialogs
+from pos.ui.admin.window import AdminWindow
+
+SIZES = ((1366, 768), (1920, 1080))
+PASSWORD = "manager-pass-1"
+
+
+def _settle(window: AdminWindow, until: Callable[[], bool] | None = None) -> None:
+    """Let background work finish and its results arrive (bounded, no fixed sleeps)."""
+    for _ in range(200):
+        window.tasks.wait()
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        if not window.tasks.busy and (until is None or until()):
+            break
+        loop = QEventLoop()
+        QTimer.singleShot(20, loop.quit)
+        loop.exec()
+
+
+def _has_rows(window: AdminWindow) -> bool:
+    return window.products.model.rowCount() > 0
+
+
+def _grab(widget: QWidget, path: Path) -> None:
+    widget.grab().save(str(path))
+    print(path)
+
+
+def admin_screenshots(out_dir: str | Path) -> list[Path]:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(f"sqlite:///{tmp}/demo.sqlite3")
+        store.migrate()
+        seed_demo(store, manager_password=PASSWORD, clerk_password="1234", with_sales=True)
+        manager = store.auth.login("manager", PASSWORD, "ADMIN")
+        # Two counters with carts left open, for the open-carts view.
+        products = store.catalog.search(manager, limit=6)
+        for code, items in (("C2", products[:2]), ("C3", products[2:5])):
+            seller = store.auth.at_counter(manager, code)
+            for p in items:
+                if p.stock_quantity > 1:
+                    store.cart.add(seller, p.id, 1)
+        written: list[Path] = []
+        for width, height in SIZES:
+            window = AdminWindow(store, manager, dialogs=AdminDialogs())
+            window.resize(width, height)
+            window.show()
+            _settle(window, partial(_has_rows, window))
+            tag = f"{width}x{height}"
+            shots = [
+                ("products", 0),
+                ("low-stock", 1),
+                ("open-carts", 2),
+                ("people", 3),
+                ("settings", 4),
+                ("dashboard", 5),
+            ]
+            for name, tab in shots:
+                window.tabs.setCurrentIndex(tab)
+                _settle(window)
+                if name == "products":
+                    window.products.table.selectRow(1)
+                    _settle(window)
+                path = out / f"admin-{name}-{tag}.png"
+                _grab(window, path)
+                written.append(path)
+            window.tabs.setCurrentIndex(0)
+            dialog = window.products.stock_dialog(0, "adjust")
+            dialog.amount.setValue(-1)
+            dialog.note.setText("dropped, glass broken")
+            dialog.show()
+            _settle(window)
+            path = out / f"admin-stock-adjust-{tag}.png"
+            _grab(dialog, path)
+            written.append(path)
+            dialog.close()
+            edit = window.products.edit_dialog(window.products.model.row_at(0).product)
+            edit.show()
+            _settle(window)
+            path = out / f"admin-product-edit-{tag}.png"
+            _grab(edit, path)
+            written.append(path)
+            edit.close()
+            window.close()
+        store.close()
+    del app
+    return written
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    admin_screenshots(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
