@@ -188,6 +188,7 @@ class CheckoutDialog(QDialog):
         layout.addWidget(panel)
         layout.addLayout(extra)
         layout.addWidget(self.error)
+        layout.addStretch(1)
         layout.addLayout(buttons)
         QShortcut(QKeySequence("F5"), page, self.pay_exact_cash)
         QShortcut(QKeySequence("F6"), page, self.pay_by_card)

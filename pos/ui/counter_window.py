@@ -443,6 +443,19 @@ class CounterWindow(QMainWindow):
             lambda err: log.warning("stock refresh failed: %r", err),
         )
 
+    def reload_everything(self) -> None:
+        """After a reconnect (live sync): nothing shown can be trusted, fetch it again."""
+        self.settings = self.store.settings.get()
+        self.load_categories()
+        self.product_model.reload()
+        self.load_cart()
+
+    def set_online(self, online: bool) -> None:
+        if online:
+            self.notice.success("Connected to the store database again.")
+        else:
+            self.notice.notify("error", "Offline: stock shown may be out of date.", 600_000)
+
     # -- selling ---------------------------------------------------------------------
     def add_from_index(self, index: QModelIndex) -> bool:
         product = index.data(ProductRole) if index.isValid() else None

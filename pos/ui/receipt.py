@@ -8,7 +8,14 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import (
+    QFont,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPdfWriter,
+    QTextDocument,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QWidget
 
@@ -17,6 +24,7 @@ from pos.money import format_money
 
 RECEIPT_WIDTH_MM = 80.0
 MM_PER_POINT = 25.4 / 72
+MARGIN_MM = 4.0
 
 
 def local_time(moment: datetime) -> str:
@@ -99,23 +107,31 @@ def receipt_document(order: OrderView) -> QTextDocument:
     return document
 
 
-def _receipt_page(document: QTextDocument) -> QPageSize:
-    width_pt = RECEIPT_WIDTH_MM / MM_PER_POINT - 2 * 4 / MM_PER_POINT
+def _receipt_page(order: OrderView) -> QPageSize:
+    """A page as long as the receipt, measured at the roll's printable width."""
+    document = receipt_document(order)
+    width_pt = (RECEIPT_WIDTH_MM - 2 * MARGIN_MM) / MM_PER_POINT
     document.setPageSize(QSizeF(width_pt, 1_000_000))
-    height_mm = document.size().height() * MM_PER_POINT + 10
+    height_mm = document.size().height() * MM_PER_POINT + 2 * MARGIN_MM + 6
     return QPageSize(QSizeF(RECEIPT_WIDTH_MM, max(height_mm, 60)), QPageSize.Unit.Millimeter)
+
+
+def render(order: OrderView, device: QPagedPaintDevice) -> None:
+    """Lay the receipt out on the device's printable area (else Qt adds 2 cm margins)."""
+    document = receipt_document(order)
+    document.setPageSize(device.pageLayout().paintRectPoints().size().toSizeF())
+    document.print_(device)
 
 
 def save_pdf(order: OrderView, path: str | Path) -> Path:
     """A receipt-roll sized PDF (80 mm wide, as long as the receipt)."""
     target = Path(path)
-    document = receipt_document(order)
     writer = QPdfWriter(str(target))
     writer.setTitle(f"Receipt {order.order_number}")
     writer.setCreator("pos")
-    writer.setPageSize(_receipt_page(document))
-    writer.setPageMargins(QMarginsF(4, 4, 4, 4), QPageLayout.Unit.Millimeter)
-    document.print_(writer)
+    writer.setPageSize(_receipt_page(order))
+    writer.setPageMargins(QMarginsF(*[MARGIN_MM] * 4), QPageLayout.Unit.Millimeter)
+    render(order, writer)
     del writer  # the file is finished when the writer goes away
     return target
 
@@ -123,8 +139,8 @@ def save_pdf(order: OrderView, path: str | Path) -> Path:
 def _printer(order: OrderView) -> QPrinter:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(f"Receipt {order.order_number}")
-    printer.setPageSize(_receipt_page(receipt_document(order)))
-    printer.setPageMargins(QMarginsF(4, 4, 4, 4), QPageLayout.Unit.Millimeter)
+    printer.setPageSize(_receipt_page(order))
+    printer.setPageMargins(QMarginsF(*[MARGIN_MM] * 4), QPageLayout.Unit.Millimeter)
     return printer
 
 
@@ -135,7 +151,7 @@ def print_receipt(order: OrderView, parent: QWidget | None = None) -> bool:
     dialog.setWindowTitle("Print receipt")
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
-    receipt_document(order).print_(printer)
+    render(order, printer)
     return True
 
 
@@ -144,5 +160,5 @@ def preview_dialog(order: OrderView, parent: QWidget | None = None) -> QPrintPre
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.printer_ref = printer  # type: ignore[attr-defined]  # the dialog does not own it
     dialog.setWindowTitle(f"Receipt {order.order_number}")
-    dialog.paintRequested.connect(lambda p: receipt_document(order).print_(p))
+    dialog.paintRequested.connect(lambda p: render(order, p))
     return dialog

@@ -31,6 +31,8 @@ QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox {{
     background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px;
     padding: 5px 8px; min-height: 22px; selection-background-color: {ACCENT};
 }}
+QComboBox::drop-down {{ border: none; width: 24px; }}
+QComboBox::down-arrow {{ width: 10px; height: 10px; }}
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus {{ border: 2px solid {ACCENT}; padding: 4px 7px; }}
 QLineEdit[error="true"] {{ border: 2px solid {DANGER}; background: #fdecea; padding: 4px 7px; }}
 QLineEdit#scanField {{ font-size: 12pt; font-family: "DejaVu Sans Mono", monospace; }}
