@@ -132,3 +132,32 @@ def run_gui(database_url: str, counter_code: str, argv: list[str] | None = None)
         return 2
     finally:
         store.close()
+
+
+def run_admin(database_url: str, counter_code: str, argv: list[str] | None = None) -> int:
+    """`pos admin`: a manager signs in and gets the inventory admin window alone."""
+    from pos.ui.admin import open_admin_window
+
+    app = application(argv)
+    dialogs = Dialogs()
+    store = open_store(database_url)
+    try:
+        if not prepare_schema(store, dialogs):
+            return 2
+        session = CounterSession(store, counter_code, dialogs)
+        while True:
+            actor = session.login()
+            if actor is None:
+                return 0
+            if actor.is_manager:
+                break
+            dialogs.error(None, "Managers only", "The admin window is for manager accounts.")
+        window = open_admin_window(store, actor)
+        window.resize(1366, 768)
+        window.show()
+        return app.exec()
+    except PosError as err:
+        QMessageBox.critical(None, "pos", err.message)
+        return 2
+    finally:
+        store.close()
