@@ -81,6 +81,7 @@ def test_models_pass_qtmodeltester(qtbot, qtmodeltester, admin, gui_store, clerk
     admin.products.table.selectRow(0)
     wait_idle(qtbot, admin)
     qtmodeltester.check(admin.products.history_model)
+    qtmodeltester.check(admin.products.prices_model)
     for tab in range(1, admin.tabs.count()):
         admin.tabs.setCurrentIndex(tab)
         wait_idle(qtbot, admin)

@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from pos.errors import PosError
 from pos.models.views import Actor, MovementView, ProductView
+from pos.money import format_money
 from pos.services.products_admin import ProductQuery
 from pos.ui.admin.dialogs import AdminDialogs
 from pos.ui.admin.list_model import Column, ListTableModel
@@ -160,12 +162,24 @@ class ProductsPanel(QWidget):
         for col, width in enumerate((130, 110, 80, 100, 70, 80)):
             self.history.horizontalHeader().resizeSection(col, width)
         self.history.horizontalHeader().setStretchLastSection(True)
-        self.history_title = plain_label("Movement history: select a product")
+        self.history_title = plain_label("History: select a product")
+        self.prices_model: ListTableModel[tuple[Any, Any, Any]] = ListTableModel(
+            [
+                Column("When", lambda r: r[0].astimezone().strftime("%Y-%m-%d %H:%M")),
+                Column("Old price", lambda r: format_money(r[1], currency), numeric=True),
+                Column("New price", lambda r: format_money(r[2], currency), numeric=True),
+            ]
+        )
+        self.prices = table_view(self.prices_model)
+        self.prices.horizontalHeader().setStretchLastSection(True)
+        self.lower_tabs = QTabWidget()
+        self.lower_tabs.addTab(self.history, "Stock movements")
+        self.lower_tabs.addTab(self.prices, "Price history")
         history_box = QWidget()
         hb = QVBoxLayout(history_box)
         hb.setContentsMargins(0, 4, 0, 0)
         hb.addWidget(self.history_title)
-        hb.addWidget(self.history)
+        hb.addWidget(self.lower_tabs)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
@@ -239,16 +253,24 @@ class ProductsPanel(QWidget):
             self.load_history(self.model.row_at(rows[0]).product)
         else:
             self.history_model.set_items([])
-            self.history_title.setText("Movement history: select one product")
+            self.prices_model.set_items([])
+            self.history_title.setText("History: select one product")
 
     def load_history(self, product: ProductView) -> None:
-        self.history_title.setText(f"Movement history: {product.name} ({product.sku})")
+        self.history_title.setText(f"History: {product.name} ({product.sku})")
         self.tasks.run(
-            lambda: self.store.inventory.movements(self.actor, product.id),
-            self.history_model.set_items,
+            lambda: (
+                self.store.inventory.movements(self.actor, product.id),
+                self.store.catalog.price_history(self.actor, product.id)[::-1],
+            ),
+            self._got_history,
             self._show_error,
             key="history",
         )
+
+    def _got_history(self, result: tuple[list[MovementView], list[Any]]) -> None:
+        self.history_model.set_items(result[0])
+        self.prices_model.set_items(result[1])
 
     def after_change(self, product_ids: list[uuid.UUID]) -> None:
         self.model.refresh_products(product_ids)

@@ -55,6 +55,8 @@ def admin_screenshots(out_dir: str | Path) -> list[Path]:
         store.migrate()
         seed_demo(store, manager_password=PASSWORD, clerk_password="1234", with_sales=True)
         manager = store.auth.login("manager", PASSWORD, "ADMIN")
+        store.customers.add(manager, "Ada Quinn", phone="555-0101", email="ada@example.org")
+        store.customers.add(manager, "Ben <b>Ortiz</b>", phone="555-0102")
         # Two counters with carts left open, for the open-carts view.
         products = store.catalog.search(manager, limit=6)
         for code, items in (("C2", products[:2]), ("C3", products[2:5])):
