@@ -273,3 +273,29 @@ def test_dashboard_matches_service(qtbot, admin, gui_store, clerk_actor, manager
     assert admin.reports.figures["orders"].value.text() == f"{report.order_count:,}"
     assert admin.reports.figures["revenue"].value.text() == f"${report.revenue:,.2f}"
     assert admin.reports.bars is not None
+
+
+def test_settings_and_people(qtbot, admin, gui_store, manager_actor, admin_dialogs):
+    admin.tabs.setCurrentIndex(4)
+    qtbot.waitUntil(lambda: admin.settings_panel.store_name.text() != "")
+    panel = admin.settings_panel
+    panel.store_name.setText("<b>Corner</b> Shop")
+    panel.tax.setText("7.25")
+    panel.require_customer.setChecked(True)
+    panel.save()
+    settings = gui_store.settings.get()
+    assert settings.store_name == "<b>Corner</b> Shop"
+    assert settings.tax_rate == Decimal("0.0725") and settings.require_customer
+    panel.tax.setText("abc")
+    panel.save()
+    assert "number" in panel.status.text()
+    admin.tabs.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: admin.people.users.rowCount() == 2)
+    admin_dialogs.answers = ["dora", "clerk", "9876"]
+    admin.people.add_user()
+    qtbot.waitUntil(lambda: admin.people.users.rowCount() == 3)
+    assert gui_store.auth.login("dora", "9876", "C9").role == "clerk"
+    admin_dialogs.answers = ["Eve Example", "555", "eve@example.org"]
+    admin.people.add_customer()
+    qtbot.waitUntil(lambda: admin.people.customers.rowCount() == 1)
+    assert gui_store.customers.search(manager_actor, "eve")[0].email == "eve@example.org"
