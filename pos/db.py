@@ -7,6 +7,7 @@ and statement timeouts so a counter waiting on a lock fails in seconds.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,19 @@ READONLY = "pos_readonly"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_LOCK_TIMEOUT_MS = 5_000
 PG_STATEMENT_TIMEOUT_MS = 30_000
+PG_CONNECT_TIMEOUT_S = 5
+# A server that vanishes without closing the socket (cable pulled, VM paused) is noticed
+# by TCP keepalives and tcp_user_timeout in about 10 s; statement_timeout cannot help
+# there because it runs on the server.
+PG_TCP_OPTIONS: dict[str, Any] = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,
+}
+LOCK_TIMEOUT_ENV = "POS_LOCK_TIMEOUT_MS"
+STATEMENT_TIMEOUT_ENV = "POS_STATEMENT_TIMEOUT_MS"
 
 
 def normalize_url(url: str) -> str:
@@ -34,19 +48,36 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def create_pos_engine(url: str, *, pool_size: int = 5, echo: bool = False) -> Engine:
+def create_pos_engine(
+    url: str,
+    *,
+    pool_size: int = 5,
+    echo: bool = False,
+    lock_timeout_ms: int | None = None,
+    application_name: str | None = None,
+) -> Engine:
+    """lock_timeout_ms: how long to wait for a lock before LOCK_TIMEOUT; defaults to
+    $POS_LOCK_TIMEOUT_MS, else 5 s on PostgreSQL and 10 s (busy_timeout) on SQLite.
+    application_name (PostgreSQL, shown in pg_stat_activity) defaults to the URL's or "pos"."""
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, echo=echo)
+        busy_ms = lock_timeout_ms or _env_ms(LOCK_TIMEOUT_ENV, SQLITE_BUSY_TIMEOUT_MS)
+        return _sqlite_engine(url, echo=echo, busy_ms=busy_ms)
     if parsed.get_backend_name() == "postgresql":
-        return _postgres_engine(url, pool_size=pool_size, echo=echo)
+        return _postgres_engine(
+            url,
+            pool_size=pool_size,
+            echo=echo,
+            lock_timeout_ms=lock_timeout_ms,
+            application_name=application_name,
+        )
     raise ValueError(
         f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql"
     )
 
 
-def _sqlite_engine(url: str, *, echo: bool) -> Engine:
+def _sqlite_engine(url: str, *, echo: bool, busy_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -54,7 +85,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         url,
         echo=echo,
         poolclass=NullPool if not database or database == ":memory:" else None,
-        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        connect_args={"timeout": busy_ms / 1000, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
@@ -64,7 +95,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -78,18 +109,50 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
     return engine
 
 
-def _postgres_engine(url: str, *, pool_size: int, echo: bool) -> Engine:
+def _env_ms(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of milliseconds, not {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be positive")
+    return value
+
+
+def _postgres_engine(
+    url: str,
+    *,
+    pool_size: int,
+    echo: bool,
+    lock_timeout_ms: int | None,
+    application_name: str | None,
+) -> Engine:
+    lock_ms = lock_timeout_ms or _env_ms(LOCK_TIMEOUT_ENV, PG_LOCK_TIMEOUT_MS)
+    statement_ms = _env_ms(STATEMENT_TIMEOUT_ENV, PG_STATEMENT_TIMEOUT_MS)
     options = (
-        f"-c lock_timeout={PG_LOCK_TIMEOUT_MS} "
-        f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS} "
+        f"-c lock_timeout={lock_ms} "
+        f"-c statement_timeout={statement_ms} "
         "-c idle_in_transaction_session_timeout=60000"
     )
+    # The name goes into the URL (not connect_args) so that engine.url carries it and the
+    # live listener can derive its own name from it.
+    parsed = make_url(url)
+    given = application_name or parsed.query.get("application_name") or "pos"
+    name = given if isinstance(given, str) else given[-1]
+    parsed = parsed.update_query_dict({"application_name": name})
     return create_engine(
-        url,
+        parsed,
         echo=echo,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
         pool_recycle=1800,
-        connect_args={"options": options, "connect_timeout": 5, "application_name": "pos"},
+        connect_args={
+            "options": options,
+            "connect_timeout": PG_CONNECT_TIMEOUT_S,
+            **PG_TCP_OPTIONS,
+        },
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine
 
 from pos import schema
@@ -26,11 +28,16 @@ from pos.services.reports import ReportService
 from pos.services.store_settings import SettingsService
 from pos.services.uow import UnitOfWork
 
+if TYPE_CHECKING:
+    from pos.services.live import LiveSync
+
 
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.url = engine.url.render_as_string(hide_password=True)
+        self.url = engine.url.difference_update_query(["application_name"]).render_as_string(
+            hide_password=True
+        )
         self.backend = engine.dialect.name
         self.events = EventHub()
         self.uow = UnitOfWork(engine)
@@ -78,6 +85,20 @@ class Store:
                 {"state": state},
             )
 
+    # -- live sync and health (issue 4) -------------------------------------------
+    def live(self, **options: float) -> LiveSync:
+        """A not-yet-started listener that publishes other counters' changes into
+        `self.events` (PostgreSQL LISTEN, or SQLite data_version polling); see pos.services.live."""
+        from pos.services.live import create_live_sync
+
+        return create_live_sync(self.engine, self.events, **options)
+
+    def ping(self) -> float:
+        """Seconds for one round trip to the database, or PosError DATABASE_ERROR."""
+        from pos.services.health import ping
+
+        return ping(self.engine)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -96,8 +117,21 @@ def _too_new() -> PosError:
     )
 
 
-def open_store(url: str | None = None, *, pool_size: int = 5, echo: bool = False) -> Store:
+def open_store(
+    url: str | None = None,
+    *,
+    pool_size: int = 5,
+    echo: bool = False,
+    lock_timeout_ms: int | None = None,
+    application_name: str | None = None,
+) -> Store:
     """Open (not migrate) the configured database, or the given URL."""
     return Store(
-        create_pos_engine(url or load_settings().database_url, pool_size=pool_size, echo=echo)
+        create_pos_engine(
+            url or load_settings().database_url,
+            pool_size=pool_size,
+            echo=echo,
+            lock_timeout_ms=lock_timeout_ms,
+            application_name=application_name,
+        )
     )

@@ -30,6 +30,8 @@ log = logging.getLogger("pos.ops")
 
 RETRYABLE_PG = {"40P01", "40001"}  # deadlock_detected, serialization_failure
 LOCK_TIMEOUT_PG = {"55P03", "57014"}  # lock_not_available, query_canceled (statement timeout)
+# admin_shutdown (pg_terminate_backend, server stop), crash_shutdown, cannot_connect_now
+CONNECTION_LOST_PG = {"57P01", "57P02", "57P03"}
 MAX_ATTEMPTS = 3
 
 
@@ -67,7 +69,12 @@ def _translate(exc: SQLAlchemyError) -> PosError:
                 "The database is busy (another counter holds a lock); please try again.",
                 {"sqlstate": code},
             )
-        if exc.connection_invalidated or code is None and "connect" in text:
+        if (
+            exc.connection_invalidated
+            or (code is not None and code[:2] == "08")  # connection_exception class
+            or code in CONNECTION_LOST_PG
+            or (code is None and "connect" in text)
+        ):
             return PosError(
                 ErrorCode.DATABASE_ERROR,
                 "The database server cannot be reached; nothing was saved.",
@@ -97,9 +104,11 @@ class UnitOfWork:
         bind = self.engine if write else self._read_engine
         for attempt in range(1, MAX_ATTEMPTS + 1):
             tx = Tx(Session(bind=bind, expire_on_commit=False, autoflush=False), self.backend)
+            committing = False
             try:
                 with tx.session.begin():
                     result = fn(tx)
+                    committing = True
             except PosError as err:
                 self.record_failure(operation, err, actor)
                 raise
@@ -109,9 +118,9 @@ class UnitOfWork:
                         "retrying %s after %s (attempt %d)", operation, _pgcode(exc), attempt
                     )
                     continue
-                raise self._failed(operation, exc, actor) from exc
+                raise self._failed(operation, exc, actor, committing) from exc
             except SQLAlchemyError as exc:
-                raise self._failed(operation, exc, actor) from exc
+                raise self._failed(operation, exc, actor, committing) from exc
             finally:
                 tx.session.close()
             for callback in tx._after_commit:
@@ -122,8 +131,19 @@ class UnitOfWork:
             return result
         raise AssertionError("unreachable")
 
-    def _failed(self, operation: str, exc: SQLAlchemyError, actor: Actor | None) -> PosError:
+    def _failed(
+        self, operation: str, exc: SQLAlchemyError, actor: Actor | None, committing: bool = False
+    ) -> PosError:
         failure = _translate(exc)
+        if committing and failure.details.get("reason") == "connection":
+            # The link broke during COMMIT: the server may have committed all of it (never
+            # part of it). Callers reload what they show instead of assuming either way.
+            failure = PosError(
+                ErrorCode.DATABASE_ERROR,
+                "The connection to the database broke while saving; "
+                "the last action may or may not have been saved.",
+                {"reason": "connection", "outcome": "unknown"},
+            )
         log.error("%s failed: %s", operation, exc.__class__.__name__, exc_info=True)
         self.record_failure(operation, failure, actor)
         return failure
@@ -137,18 +157,31 @@ class UnitOfWork:
         if err.code == ErrorCode.DATABASE_ERROR and err.details.get("reason") == "connection":
             return
         try:
-            with Session(bind=self.engine) as session, session.begin():
-                session.execute(
-                    insert(FailedOperation).values(
-                        operation=operation,
-                        code=err.code,
-                        message=err.message[:500],
-                        user_id=actor.user_id if actor else None,
-                        counter_code=actor.counter_code if actor else None,
-                        details=json.dumps(err.details, default=str)[:2000],
-                        created_at=utcnow(),
-                    )
-                )
+            with self.engine.connect() as conn:
+                # On SQLite the lock that timed out is probably still held: a full second
+                # busy wait here would double the counter's wait, so try only briefly.
+                raw = None
+                if self.backend == "sqlite" and err.code == ErrorCode.LOCK_TIMEOUT:
+                    raw = conn.connection.driver_connection
+                if raw is not None:
+                    busy = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+                    raw.execute("PRAGMA busy_timeout=200")
+                try:
+                    with Session(bind=conn) as session, session.begin():
+                        session.execute(
+                            insert(FailedOperation).values(
+                                operation=operation,
+                                code=err.code,
+                                message=err.message[:500],
+                                user_id=actor.user_id if actor else None,
+                                counter_code=actor.counter_code if actor else None,
+                                details=json.dumps(err.details, default=str)[:2000],
+                                created_at=utcnow(),
+                            )
+                        )
+                finally:
+                    if raw is not None:
+                        raw.execute(f"PRAGMA busy_timeout={int(busy)}")
         except Exception:
             log.warning("could not record failed operation %s", operation, exc_info=True)
 
