@@ -12,9 +12,11 @@ import os
 import queue
 import random
 import select
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -389,3 +391,73 @@ if __name__ == "__main__":
         scripted_sale(rest[0], rest[1], rest[2], float(rest[3]))
     else:
         raise SystemExit(f"unknown command {command}")
+
+
+# -- a throwaway PostgreSQL server that a test may stop and start ------------------------
+PG_BIN = Path(os.environ.get("POS_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+class PrivatePostgres:
+    """initdb + pg_ctl in a temp folder on a free port, so a test can restart "the server"
+    without disturbing the shared one. As root it runs as the postgres user."""
+
+    def __init__(self) -> None:
+        # Not under pytest's tmp_path: that folder is private to root, the server's user
+        # could not enter it.
+        self.folder = Path(tempfile.mkdtemp(prefix="pos-pg-"))
+        self.data = self.folder / "data"
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    @staticmethod
+    def available() -> bool:
+        if not (PG_BIN / "initdb").exists():
+            return False
+        if os.geteuid() != 0:
+            return True
+        try:
+            import pwd
+
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return False
+        return True
+
+    def _run(self, *args: str) -> None:
+        cmd = [str(PG_BIN / args[0]), *args[1:]]
+        if os.geteuid() == 0:
+            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            raise RuntimeError(f"{args[0]} failed: {done.stderr or done.stdout}")
+
+    def init(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync")
+        self.start()
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "start",
+        )
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def destroy(self) -> None:
+        with contextlib.suppress(Exception):
+            self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -74,7 +74,8 @@ def test_terminated_connections_lose_nothing(store, db_url, manager, clerk, make
         stats = future.result(timeout=60)
     admin.dispose()
     print(
-        f"\nseed {seed}: killed {killed} backends; worker {stats | {'orders': len(stats['orders'])}}"
+        f"\nseed {seed}: killed {killed} backends; "
+        f"worker {stats | {'orders': len(stats['orders'])}}"
     )
 
     assert stats["unexpected"] == []
