@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 class Dialogs:
@@ -27,6 +27,16 @@ class Dialogs:
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         return box.exec() == QMessageBox.StandardButton.Yes
+
+    def ask_text(
+        self, parent: QWidget | None, title: str, label: str, value: str = ""
+    ) -> str | None:
+        text, ok = QInputDialog.getText(parent, title, label, text=value)
+        return text if ok else None
+
+    def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+        return path or None
 
     def save_file(
         self, parent: QWidget | None, title: str, suggested: str, filters: str

@@ -20,18 +20,24 @@ from pos.errors import ErrorCode, PosError
 log = logging.getLogger("pos.ui.worker")
 
 Callback = Callable[[Any], None]
+ProgressCallback = Callable[[int, int], None]
+# Long work (imports, exports) gets a progress function it may call from the worker thread.
+Work = Callable[[ProgressCallback], Any]
 
 
 class _Task(QRunnable):
-    def __init__(self, runner: TaskRunner, task_id: int, fn: Callable[[], Any]) -> None:
+    def __init__(self, runner: TaskRunner, task_id: int, fn: Work) -> None:
         super().__init__()
         self._runner = runner
         self._task_id = task_id
         self._fn = fn
 
     def run(self) -> None:
+        def progress(done: int, total: int) -> None:
+            self._runner._progress.emit(self._task_id, int(done), int(total))
+
         try:
-            result, ok = self._fn(), True
+            result, ok = self._fn(progress), True
         except PosError as err:
             result, ok = err, False
         except Exception as exc:  # a bug or a lost connection must still reach the user
@@ -44,21 +50,30 @@ class TaskRunner(QObject):
     """Submit callables; `busyChanged` tells views when work starts and ends."""
 
     _finished = Signal(int, bool, object)
+    _progress = Signal(int, int, int)
     busyChanged = Signal(bool)
+    finished = Signal()  # after any task's callback ran (tests and screenshots wait on it)
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._ids = itertools.count(1)
-        self._pending: dict[int, tuple[str | None, Callback | None, Callback | None]] = {}
+        self._pending: dict[
+            int, tuple[str | None, Callback | None, Callback | None, ProgressCallback | None]
+        ] = {}
         self._latest: dict[str, int] = {}
         self._closed = False
         self._finished.connect(self._deliver)
+        self._progress.connect(self._on_progress)
 
     @property
     def pending(self) -> int:
         return len(self._pending)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
 
     def submit(
         self,
@@ -68,11 +83,22 @@ class TaskRunner(QObject):
         *,
         key: str | None = None,
     ) -> int:
+        return self.submit_with_progress(lambda _progress: fn(), on_done, on_error, key=key)
+
+    def submit_with_progress(
+        self,
+        fn: Work,
+        on_done: Callback | None = None,
+        on_error: Callback | None = None,
+        on_progress: ProgressCallback | None = None,
+        *,
+        key: str | None = None,
+    ) -> int:
         if self._closed:
             return 0
         task_id = next(self._ids)
         was_idle = not self._pending
-        self._pending[task_id] = (key, on_done, on_error)
+        self._pending[task_id] = (key, on_done, on_error, on_progress)
         if key is not None:
             self._latest[key] = task_id
         self._pool.start(_Task(self, task_id, fn))
@@ -83,9 +109,15 @@ class TaskRunner(QObject):
     def is_latest(self, key: str, task_id: int) -> bool:
         return self._latest.get(key) == task_id
 
+    @Slot(int, int, int)
+    def _on_progress(self, task_id: int, done: int, total: int) -> None:
+        entry = self._pending.get(task_id)
+        if entry is not None and entry[3] is not None and not self._closed:
+            entry[3](done, total)
+
     @Slot(int, bool, object)
     def _deliver(self, task_id: int, ok: bool, result: object) -> None:
-        key, on_done, on_error = self._pending.pop(task_id, (None, None, None))
+        key, on_done, on_error, _ = self._pending.pop(task_id, (None, None, None, None))
         try:
             if self._closed or (key is not None and self._latest.get(key) != task_id):
                 return
@@ -97,6 +129,10 @@ class TaskRunner(QObject):
         finally:
             if not self._pending:
                 self.busyChanged.emit(False)
+            self.finished.emit()
+
+    def wait(self) -> None:
+        self._pool.waitForDone()
 
     def shutdown(self) -> None:
         """Drop queued work and wait for running tasks (before the store is closed)."""

@@ -11,16 +11,16 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from pos.errors import ErrorCode, PosError
 from pos.services.products_admin import ProductQuery
-from pos.ui.admin.dialogs import AdminDialogs
 from pos.ui.admin.product_model import PAGE
 from pos.ui.admin.window import AdminWindow
+from pos.ui.dialogs import Dialogs
 
 pytestmark = pytest.mark.gui
 
 MANAGER_PASSWORD = "manager-pass-1"
 
 
-class ScriptedAdminDialogs(AdminDialogs):
+class ScriptedAdminDialogs(Dialogs):
     def __init__(self) -> None:
         self.messages: list[tuple[str, str, str]] = []
         self.answers: list[str | None] = []

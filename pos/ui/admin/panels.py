@@ -26,11 +26,11 @@ from pos.errors import PosError
 from pos.models.views import Actor, CustomerView, OpenCartView, UserView
 from pos.money import format_money
 from pos.services.reorder import ReorderLine, write_reorder_csv
-from pos.ui.admin.dialogs import AdminDialogs
 from pos.ui.admin.list_model import Column, ListTableModel
 from pos.ui.admin.product_dialog import plain_label
 from pos.ui.admin.products_panel import table_view
-from pos.ui.admin.tasks import AdminTasks
+from pos.ui.dialogs import Dialogs
+from pos.ui.worker import TaskRunner
 
 
 def fit_columns(view: Any, stretch: int) -> None:
@@ -46,8 +46,8 @@ class _Panel(QWidget):
         self,
         store: Any,
         actor: Actor,
-        tasks: AdminTasks,
-        dialogs: AdminDialogs,
+        tasks: TaskRunner,
+        dialogs: Dialogs,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -59,7 +59,7 @@ class _Panel(QWidget):
 
     def call(self, fn: Any, done: Any = None) -> None:
         """Run a service call in the background; errors become a message box."""
-        self.tasks.run(fn, done, self.show_error)
+        self.tasks.submit(fn, done, self.show_error)
 
 
 def age_text(since: datetime, now: datetime | None = None) -> str:
@@ -119,7 +119,7 @@ class AlertsPanel(_Panel):
 
     def refresh(self) -> None:
         multiplier, fixed = self.multiplier.value(), self.fixed.value() or None
-        self.tasks.run(
+        self.tasks.submit(
             lambda: (
                 self.store.reorder.low_stock_count(self.actor),
                 self.store.reorder.reorder_list(self.actor, multiplier=multiplier, target=fixed),
@@ -192,7 +192,7 @@ class CartsPanel(_Panel):
         layout.addWidget(self.table, 1)
 
     def refresh(self) -> None:
-        self.tasks.run(
+        self.tasks.submit(
             lambda: self.store.carts.open_carts(self.actor),
             self._loaded,
             self.show_error,
@@ -308,7 +308,7 @@ class PeoplePanel(_Panel):
         layout.addWidget(customers_box, 3)
 
     def refresh(self) -> None:
-        self.tasks.run(
+        self.tasks.submit(
             lambda: self.store.auth.users(self.actor),
             self.users.set_items,
             self.show_error,
@@ -318,7 +318,7 @@ class PeoplePanel(_Panel):
 
     def load_customers(self) -> None:
         text = self.customer_search.text()
-        self.tasks.run(
+        self.tasks.submit(
             lambda: self.store.customers.search(self.actor, text, include_inactive=True, limit=500),
             self.customers.set_items,
             self.show_error,

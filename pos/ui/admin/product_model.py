@@ -20,7 +20,7 @@ from pos.models.views import Actor
 from pos.money import format_money
 from pos.services.products_admin import AdminProductRow, ProductQuery
 from pos.ui.admin.list_model import ALERT_BRUSH, LEFT, RIGHT
-from pos.ui.admin.tasks import AdminTasks
+from pos.ui.worker import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
@@ -66,7 +66,7 @@ class AdminProductModel(QAbstractTableModel):
         fetch_rows: Callable[[ProductQuery, int, int], list[AdminProductRow]],
         fetch_count: Callable[[ProductQuery], int],
         fetch_by_id: Callable[[list[uuid.UUID]], list[AdminProductRow]],
-        tasks: AdminTasks,
+        tasks: TaskRunner,
         currency: str = "USD",
         parent: Any = None,
     ) -> None:
@@ -86,7 +86,7 @@ class AdminProductModel(QAbstractTableModel):
         self._generation = 0
 
     @classmethod
-    def for_store(cls, store: Any, actor: Actor, tasks: AdminTasks, currency: str = "USD"):
+    def for_store(cls, store: Any, actor: Actor, tasks: TaskRunner, currency: str = "USD"):
         admin = store.products_admin
         return cls(
             lambda q, offset, limit: admin.rows(actor, q, offset=offset, limit=limit),
@@ -118,7 +118,7 @@ class AdminProductModel(QAbstractTableModel):
         self._loading = False
         self.endResetModel()
         generation = self._generation
-        self._tasks.run(
+        self._tasks.submit(
             lambda: self._fetch_count(query),
             lambda total: self._got_total(generation, total),
             self.loadFailed.emit,
@@ -139,7 +139,7 @@ class AdminProductModel(QAbstractTableModel):
             return
         self._loading = True
         generation, query, offset = self._generation, self._query, len(self._rows)
-        self._tasks.run(
+        self._tasks.submit(
             lambda: self._fetch_rows(query, offset, PAGE),
             lambda rows: self._got_page(generation, offset, rows),
             lambda err: self._page_failed(generation, err),
@@ -181,7 +181,7 @@ class AdminProductModel(QAbstractTableModel):
         if not ids:
             return
         generation = self._generation
-        self._tasks.run(
+        self._tasks.submit(
             lambda: self._fetch_by_id(ids),
             lambda rows: self._got_rows(generation, ids, rows),
             self.loadFailed.emit,

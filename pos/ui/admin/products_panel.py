@@ -28,12 +28,12 @@ from pos.errors import PosError
 from pos.models.views import Actor, MovementView, ProductView
 from pos.money import format_money
 from pos.services.products_admin import ProductQuery
-from pos.ui.admin.dialogs import AdminDialogs
 from pos.ui.admin.list_model import Column, ListTableModel
 from pos.ui.admin.product_dialog import ProductDialog, plain_label
 from pos.ui.admin.product_model import AdminProductModel
 from pos.ui.admin.stock_dialog import StockDialog
-from pos.ui.admin.tasks import AdminTasks
+from pos.ui.dialogs import Dialogs
+from pos.ui.worker import TaskRunner
 
 SEARCH_DELAY_MS = 250
 
@@ -73,8 +73,8 @@ class ProductsPanel(QWidget):
         self,
         store: Any,
         actor: Actor,
-        tasks: AdminTasks,
-        dialogs: AdminDialogs,
+        tasks: TaskRunner,
+        dialogs: Dialogs,
         currency: str = "USD",
         parent: QWidget | None = None,
     ) -> None:
@@ -199,7 +199,7 @@ class ProductsPanel(QWidget):
         self.apply_filters()
 
     def load_categories(self) -> None:
-        self.tasks.run(
+        self.tasks.submit(
             lambda: self.store.catalog.categories(self.actor),
             self._got_categories,
             self._show_error,
@@ -258,7 +258,7 @@ class ProductsPanel(QWidget):
 
     def load_history(self, product: ProductView) -> None:
         self.history_title.setText(f"History: {product.name} ({product.sku})")
-        self.tasks.run(
+        self.tasks.submit(
             lambda: (
                 self.store.inventory.movements(self.actor, product.id),
                 self.store.catalog.price_history(self.actor, product.id)[::-1],
@@ -367,7 +367,7 @@ class ProductsPanel(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
-        self.tasks.run(
+        self.tasks.submit(
             lambda: work(ids),
             lambda n: self._bulk_done(ids, title, n),
             self._show_error,
@@ -413,7 +413,7 @@ class ProductsPanel(QWidget):
         if not path:
             return
         self._busy(True)
-        self.tasks.run_with_progress(
+        self.tasks.submit_with_progress(
             lambda progress: self.store.product_io.import_csv(self.actor, path, progress),
             self._imported,
             self._import_failed,
@@ -450,7 +450,7 @@ class ProductsPanel(QWidget):
         if not path:
             return
         self._busy(True)
-        self.tasks.run_with_progress(
+        self.tasks.submit_with_progress(
             lambda progress: self.store.product_io.export_csv(self.actor, path, progress),
             self._exported,
             self._export_failed,

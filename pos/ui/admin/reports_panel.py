@@ -163,7 +163,7 @@ class ReportsPanel(_Panel):
         start, end = self.range()
         tz = _local_tz()
         self.run_button.setEnabled(False)
-        self.tasks.run(
+        self.tasks.submit(
             lambda: self.store.reports.sales_report(self.actor, start, end, tz),
             self.show_report,
             self._failed,

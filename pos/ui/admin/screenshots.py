@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from pos.demo import seed_demo
 from pos.services import open_store
-from pos.ui.admin.dialogs import AdminDialogs
 from pos.ui.admin.window import AdminWindow
+from pos.ui.dialogs import Dialogs
 
 SIZES = ((1366, 768), (1920, 1080))
 PASSWORD = "manager-pass-1"
@@ -66,7 +66,7 @@ def admin_screenshots(out_dir: str | Path) -> list[Path]:
                     store.cart.add(seller, p.id, 1)
         written: list[Path] = []
         for width, height in SIZES:
-            window = AdminWindow(store, manager, dialogs=AdminDialogs())
+            window = AdminWindow(store, manager, dialogs=Dialogs())
             window.resize(width, height)
             window.show()
             _settle(window, partial(_has_rows, window))

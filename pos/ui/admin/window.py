@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 from pos.errors import ErrorCode, PosError
 from pos.models.views import Actor
 from pos.services.events import Change
-from pos.ui.admin.dialogs import AdminDialogs
 from pos.ui.admin.panels import AlertsPanel, CartsPanel, PeoplePanel, SettingsPanel
 from pos.ui.admin.products_panel import ProductsPanel
 from pos.ui.admin.reports_panel import ReportsPanel
-from pos.ui.admin.tasks import AdminTasks
+from pos.ui.dialogs import Dialogs
+from pos.ui.worker import TaskRunner
 
 log = logging.getLogger("pos.ui.admin")
 
@@ -32,15 +32,15 @@ class AdminWindow(QMainWindow):
         self,
         store: Any,
         actor: Actor,
-        dialogs: AdminDialogs | None = None,
+        dialogs: Dialogs | None = None,
         parent: QWidget | None = None,
     ) -> None:
         if not actor.is_manager:  # checked before Qt builds anything (services check again)
             raise PosError(ErrorCode.FORBIDDEN, "Only a manager can open the admin window.")
         super().__init__(parent)
         self.store, self.actor = store, actor
-        self.dialogs = dialogs or AdminDialogs()
-        self.tasks = AdminTasks(self)
+        self.dialogs = dialogs or Dialogs()
+        self.tasks = TaskRunner(self)
         try:
             settings = store.settings.get(actor)
             currency, store_name = settings.currency, settings.store_name
