@@ -1,4 +1,8 @@
-"""Render the counter's screens to PNG files: `python -m pos.ui.screenshots OUTDIR`.
+"""Render the screens to PNG files: `python -m pos.ui.screenshots OUTDIR`.
+
+The counter's screens (login, counter window with a cart, checkout, receipt preview) at the
+chosen size, then the admin window's (products, stock adjust, open carts, dashboard, ...)
+at 1366x768 and 1920x1080; `--counter-only` skips the admin part.
 
 Uses a throw-away SQLite store with the demo catalog, so it never touches real data.
 """
@@ -115,10 +119,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--size", default="1366x768", help="window size, e.g. 1920x1080")
+    parser.add_argument("--counter-only", action="store_true", help="skip the admin window")
     args = parser.parse_args(argv)
     width, height = (int(x) for x in args.size.lower().split("x"))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     render(args.outdir, width, height)
+    if not args.counter_only:
+        from pos.ui.admin.screenshots import admin_screenshots
+
+        admin_screenshots(args.outdir)
     return 0
 
 
