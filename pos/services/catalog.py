@@ -6,7 +6,8 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select, update
+from sqlalchemy import Select, and_, func, insert, literal_column, or_, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 
 from pos.errors import ErrorCode, PosError
@@ -39,6 +40,21 @@ SORTS = {
     "stock": (Product.stock_quantity, Product.id),
     "category": (Category.name, Product.name, Product.id),
 }
+
+
+# Search index objects migration 0003 adds outside the ORM models (SQLite FTS5 tables and
+# triggers, the PostgreSQL trigram index); schema comparisons leave them out.
+SEARCH_INDEX_OBJECTS = frozenset(
+    {
+        "ix_products_name_trgm",
+        "product_search",
+        "product_search_fts",
+        "product_search_fts_config",
+        "product_search_fts_data",
+        "product_search_fts_docsize",
+        "product_search_fts_idx",
+    }
+)
 
 
 def product_select() -> Select[Any]:
@@ -91,6 +107,7 @@ class CatalogService:
     def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
         self._uow = uow
         self._events = events
+        self._sqlite_fts = False  # set once the FTS5 search index is seen
 
     # -- reads ---------------------------------------------------------------------
     def get(self, actor: Actor, product_id: Any) -> ProductView:
@@ -138,13 +155,19 @@ class CatalogService:
         category: str | None,
         include_inactive: bool,
         low_stock_only: bool = False,
+        tx: Tx | None = None,
     ) -> Select[Any]:
         clean = (text or "").strip()
         if clean:
             pattern = f"%{_escape_like(clean.lower())}%"
+            name_matches: Any = func.lower(Product.name).like(pattern, escape="\\")
+            narrowed = self._sqlite_name_candidates(tx, clean)
+            if narrowed is not None:
+                # The trigram index finds a superset; the LIKE keeps the exact semantics.
+                name_matches = and_(Product.id.in_(narrowed), name_matches)
             stmt = stmt.where(
                 or_(
-                    func.lower(Product.name).like(pattern, escape="\\"),
+                    name_matches,
                     Product.sku == clean.upper(),
                     Product.sku == clean,
                     Product.barcode == clean,
@@ -157,6 +180,32 @@ class CatalogService:
         if low_stock_only:
             stmt = stmt.where(Product.stock_quantity <= Product.low_stock_threshold)
         return stmt
+
+    def _sqlite_name_candidates(self, tx: Tx | None, clean: str) -> Select[Any] | None:
+        """Ids whose name contains `clean`, from the FTS5 trigram index (migration 0003).
+
+        None where the index cannot help: PostgreSQL (its trigram index serves the LIKE
+        itself), no index, fewer than 3 characters, or LIKE wildcards in the text.
+        """
+        if tx is None or tx.is_postgres or len(clean) < 3 or any(c in clean for c in "%_\\"):
+            return None
+        if not self._sqlite_fts:
+            found = tx.session.execute(
+                sql_text("SELECT 1 FROM sqlite_master WHERE name = 'product_search_fts'")
+            ).scalar()
+            if not found:
+                return None
+            self._sqlite_fts = True
+        fts: Select[Any] = (
+            select(literal_column("product_id"))
+            .select_from(sql_text("product_search"))
+            .where(
+                sql_text(
+                    "rowid IN (SELECT rowid FROM product_search_fts WHERE name LIKE :fts_pattern)"
+                ).bindparams(fts_pattern=f"%{clean}%")
+            )
+        )
+        return fts
 
     def search(
         self,
@@ -179,7 +228,7 @@ class CatalogService:
 
         def work(tx: Tx) -> list[ProductView]:
             stmt = self._filtered(
-                product_select(), text, category, include_inactive, low_stock_only
+                product_select(), text, category, include_inactive, low_stock_only, tx
             )
             keys = [c.desc() if descending else c.asc() for c in order]
             stmt = stmt.order_by(*keys).offset(max(0, offset)).limit(max(1, min(limit, 1000)))
@@ -202,7 +251,7 @@ class CatalogService:
             stmt = select(func.count(Product.id)).outerjoin(
                 Category, Category.id == Product.category_id
             )
-            stmt = self._filtered(stmt, text, category, include_inactive, low_stock_only)
+            stmt = self._filtered(stmt, text, category, include_inactive, low_stock_only, tx)
             return int(tx.session.execute(stmt).scalar_one())
 
         return self._uow.run(work, operation="catalog.count", actor=actor, write=False)
