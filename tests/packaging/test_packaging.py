@@ -140,6 +140,9 @@ def test_spec_excludes_only_qt_modules_the_app_does_not_import(spec):
     used = qt_modules_the_app_imports()
     assert {"QtCore", "QtGui", "QtWidgets"} <= used
     assert used.isdisjoint(excluded), f"excluded but imported by pos/: {used & excluded}"
+    # pyqtgraph loads these with importlib.import_module (the frozen `pos admin` needs them)
+    hidden = set(analysis_kwargs(spec)["hiddenimports"])
+    assert {"PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets"} <= hidden - set(spec["excludes"])
     for heavy in ("QtNetwork", "QtQml", "QtQuick", "QtWebEngineCore", "Qt3DCore", "QtMultimedia"):
         assert heavy in excluded
 
