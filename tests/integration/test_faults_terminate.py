@@ -8,6 +8,7 @@ and every order is complete (items and payments covering the total).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import random
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -20,7 +21,7 @@ from tests.integration import live_worker
 
 pytestmark = pytest.mark.slow
 
-FAULT_SECONDS = 6.0
+FAULT_SECONDS = float(os.environ.get("POS_TEST_FAULT_SECONDS", "6"))
 
 
 def _terminate(conn, app: str, rng: random.Random) -> int:
