@@ -96,19 +96,24 @@ def load_settings(database: str | None = None, counter: str | None = None) -> Se
 
 def save_user_settings(**values: str | None) -> Path:
     """Merge values into the user's settings file (written atomically)."""
-    return _merge_into(settings_path(), values)
+    # Private to the user: the URL may hold the database password.
+    return _merge_into(settings_path(), values, mode=0o600)
 
 
 def save_system_settings(**values: str | None) -> Path:
-    """The store-wide defaults an installer writes once per machine (needs root)."""
-    return _merge_into(SYSTEM_SETTINGS, values)
+    """The store-wide defaults an installer writes once per machine (needs root); every
+    counter account must read them."""
+    return _merge_into(SYSTEM_SETTINGS, values, mode=0o644)
 
 
-def _merge_into(path: Path, values: dict[str, str | None]) -> Path:
+def _merge_into(path: Path, values: dict[str, str | None], *, mode: int) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     current = _read(path)
     current.update({k: v for k, v in values.items() if v is not None})
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(current, indent=2, sort_keys=True), encoding="utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(current, indent=2, sort_keys=True))
+    os.chmod(tmp, mode)  # os.open's mode is filtered by the umask
     tmp.replace(path)
     return path

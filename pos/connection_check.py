@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
+from pos.errors import PosError
 from pos.services import open_store
 
 
@@ -39,6 +40,9 @@ def check_connection(url: str) -> ConnectionCheck:
         return ConnectionCheck(False, f"That is not a database URL pos understands: {exc}")
     try:
         state = store.schema_state()
+    except PosError as err:  # the driver's own error says why; the installer needs that
+        cause = err.__cause__
+        return ConnectionCheck(False, describe_failure(cause) if cause else err.message)
     except DBAPIError as exc:
         return ConnectionCheck(False, describe_failure(exc))
     finally:

@@ -84,6 +84,7 @@ def _sqlite_engine(url: str, *, echo: bool, busy_ms: int = SQLITE_BUSY_TIMEOUT_M
     engine = create_engine(
         url,
         echo=echo,
+        hide_parameters=True,  # errors are logged: keep hashes and customer data out
         poolclass=NullPool if not database or database == ":memory:" else None,
         connect_args={"timeout": busy_ms / 1000, "check_same_thread": False},
     )
@@ -146,6 +147,7 @@ def _postgres_engine(
     return create_engine(
         parsed,
         echo=echo,
+        hide_parameters=True,  # errors are logged: keep hashes and customer data out
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,

@@ -7,7 +7,7 @@ import time
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from pos.services.uow import _translate
+from pos.services.uow import translate_error
 
 
 def ping(engine: Engine) -> float:
@@ -21,5 +21,5 @@ def ping(engine: Engine) -> float:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
-        raise _translate(exc) from exc
+        raise translate_error(exc) from exc
     return time.monotonic() - started

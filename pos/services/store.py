@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from pos import schema
 from pos.config import load_settings
@@ -26,7 +27,7 @@ from pos.services.products_admin import ProductsAdminService
 from pos.services.reorder import ReorderService
 from pos.services.reports import ReportService
 from pos.services.store_settings import SettingsService
-from pos.services.uow import UnitOfWork
+from pos.services.uow import UnitOfWork, translate_error
 
 if TYPE_CHECKING:
     from pos.services.live import LiveSync
@@ -63,11 +64,19 @@ class Store:
         """Create or upgrade the schema to this app's version."""
         if self.schema_state() == "too_new":
             raise _too_new()
-        schema.upgrade(self.engine)
+        try:
+            schema.upgrade(self.engine)
+        except SQLAlchemyError as exc:
+            raise translate_error(exc) from exc
 
     def schema_state(self) -> str:
-        """'empty', 'current', 'outdated' (database older than the app) or 'too_new'."""
-        current = schema.current_revision(self.engine)
+        """'empty', 'current', 'outdated' (database older than the app) or 'too_new'.
+
+        An unreachable server raises PosError DATABASE_ERROR (never a raw driver error)."""
+        try:
+            current = schema.current_revision(self.engine)
+        except SQLAlchemyError as exc:
+            raise translate_error(exc) from exc
         if current is None:
             return "empty"
         if current == schema.head_revision():

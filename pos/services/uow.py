@@ -29,7 +29,8 @@ T = TypeVar("T")
 log = logging.getLogger("pos.ops")
 
 RETRYABLE_PG = {"40P01", "40001"}  # deadlock_detected, serialization_failure
-LOCK_TIMEOUT_PG = {"55P03", "57014"}  # lock_not_available, query_canceled (statement timeout)
+LOCK_TIMEOUT_PG = {"55P03"}  # lock_not_available
+STATEMENT_TIMEOUT_PG = {"57014"}  # query_canceled (statement_timeout)
 # admin_shutdown (pg_terminate_backend, server stop), crash_shutdown, cannot_connect_now
 CONNECTION_LOST_PG = {"57P01", "57P02", "57P03"}
 MAX_ATTEMPTS = 3
@@ -59,10 +60,17 @@ def _is_retryable(exc: DBAPIError) -> bool:
     return _pgcode(exc) in RETRYABLE_PG
 
 
-def _translate(exc: SQLAlchemyError) -> PosError:
+def translate_error(exc: SQLAlchemyError) -> PosError:
+    """A driver error as the PosError a user sees (nothing was saved)."""
     if isinstance(exc, DBAPIError):
         code = _pgcode(exc)
         text = str(exc.orig).lower()
+        if code in STATEMENT_TIMEOUT_PG:
+            return PosError(
+                ErrorCode.LOCK_TIMEOUT,
+                "The database took too long to answer; nothing was saved. Please try again.",
+                {"sqlstate": code, "reason": "statement_timeout"},
+            )
         if code in LOCK_TIMEOUT_PG or "database is locked" in text:
             return PosError(
                 ErrorCode.LOCK_TIMEOUT,
@@ -134,7 +142,7 @@ class UnitOfWork:
     def _failed(
         self, operation: str, exc: SQLAlchemyError, actor: Actor | None, committing: bool = False
     ) -> PosError:
-        failure = _translate(exc)
+        failure = translate_error(exc)
         if committing and failure.details.get("reason") == "connection":
             # The link broke during COMMIT: the server may have committed all of it (never
             # part of it). Callers reload what they show instead of assuming either way.

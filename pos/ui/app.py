@@ -6,7 +6,7 @@ import logging
 import sys
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog
 
 from pos.errors import PosError
 from pos.models.views import Actor
@@ -98,8 +98,10 @@ class CounterSession(QObject):
             window.close()
             QApplication.quit()
             return
-        window.set_actor(actor)
-        window.show()
+        try:
+            window.set_actor(actor)
+        finally:
+            window.show()  # never leave a running counter without a window
 
 
 def run_gui(database_url: str, counter_code: str, argv: list[str] | None = None) -> int:
@@ -128,7 +130,7 @@ def run_gui(database_url: str, counter_code: str, argv: list[str] | None = None)
         window.shutdown()
         return code
     except PosError as err:
-        QMessageBox.critical(None, "pos", err.message)
+        dialogs.error(None, "pos", err.message)
         return 2
     finally:
         store.close()
@@ -157,7 +159,7 @@ def run_admin(database_url: str, counter_code: str, argv: list[str] | None = Non
         window.show()
         return app.exec()
     except PosError as err:
-        QMessageBox.critical(None, "pos", err.message)
+        dialogs.error(None, "pos", err.message)
         return 2
     finally:
         store.close()

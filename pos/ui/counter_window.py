@@ -342,7 +342,7 @@ class CounterWindow(QMainWindow):
     def set_actor(self, actor: Actor) -> None:
         """A (possibly different) clerk signed in at this counter: the counter's cart comes back."""
         self.actor = actor
-        self.settings = self.store.settings.get()
+        self._refresh_settings()
         name = self.settings.store_name or "Point of sale"
         self.setWindowTitle(f"{name} \u2014 Counter {actor.counter_code} \u2014 {actor.username}")
         self.store_label.setText(name)
@@ -418,6 +418,13 @@ class CounterWindow(QMainWindow):
         if rows and not self.product_view.currentIndex().isValid():
             self.product_view.setCurrentIndex(self.product_model.index(0, 0))
 
+    def _refresh_settings(self) -> None:
+        """Store settings, or the last known ones while the database cannot be reached."""
+        try:
+            self.settings = self.store.settings.get()
+        except PosError as err:
+            log.warning("keeping last store settings: %s", err.code)
+
     def _search_enter(self) -> None:
         self.run_search()
         self.focus_grid()
@@ -426,8 +433,11 @@ class CounterWindow(QMainWindow):
         if self._closed:
             return
         if change.kind == "settings":
-            self.settings = self.store.settings.get()
+            self._refresh_settings()
             self.load_cart()
+            return
+        if change.kind == "resync":
+            self.reload_everything()
             return
         if change.kind == "catalog":
             self.load_categories()
@@ -445,7 +455,7 @@ class CounterWindow(QMainWindow):
 
     def reload_everything(self) -> None:
         """After a reconnect (live sync): nothing shown can be trusted, fetch it again."""
-        self.settings = self.store.settings.get()
+        self._refresh_settings()
         self.load_categories()
         self.product_model.reload()
         self.load_cart()

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 
 class Dialogs:
@@ -31,8 +41,24 @@ class Dialogs:
     def ask_text(
         self, parent: QWidget | None, title: str, label: str, value: str = ""
     ) -> str | None:
-        text, ok = QInputDialog.getText(parent, title, label, text=value)
-        return text if ok else None
+        return self._ask(parent, title, label, value, secret=False)
+
+    def ask_secret(self, parent: QWidget | None, title: str, label: str) -> str | None:
+        """A password or PIN: typed characters are not shown."""
+        return self._ask(parent, title, label, "", secret=True)
+
+    def _ask(
+        self, parent: QWidget | None, title: str, label: str, value: str, *, secret: bool
+    ) -> str | None:
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(value)
+        if secret:
+            dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        for child in dialog.findChildren(QLabel):  # labels may carry user names: never HTML
+            child.setTextFormat(Qt.TextFormat.PlainText)
+        return dialog.textValue() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
         path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
@@ -46,3 +72,8 @@ class Dialogs:
 
     def exec(self, dialog: QDialog) -> int:
         return dialog.exec()
+
+
+def plain_tooltip(text: str) -> str:
+    """Tooltip text shown literally: Qt would otherwise guess HTML in user-entered names."""
+    return f"<p>{html.escape(text)}</p>" if text else ""

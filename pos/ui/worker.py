@@ -42,7 +42,9 @@ class _Task(QRunnable):
             result, ok = err, False
         except Exception as exc:  # a bug or a lost connection must still reach the user
             log.exception("background task failed")
-            result, ok = PosError(ErrorCode.DATABASE_ERROR, f"Unexpected error: {exc}"), False
+            # The details go to the log only: driver messages can carry data.
+            message = f"Something went wrong ({type(exc).__name__}); nothing was saved."
+            result, ok = PosError(ErrorCode.DATABASE_ERROR, message), False
         self._runner._finished.emit(self._task_id, ok, result)
 
 

@@ -38,6 +38,9 @@ class ScriptedAdminDialogs(Dialogs):
     def ask_text(self, parent, title, label, value=""):
         return self.answers.pop(0) if self.answers else None
 
+    def ask_secret(self, parent, title, label):
+        return self.answers.pop(0) if self.answers else None
+
     def exec(self, dialog: QDialog) -> int:
         return QDialog.DialogCode.Rejected
 

@@ -25,3 +25,8 @@ def test_settings_file_is_json_in_config_folder():
     path = config.save_user_settings(counter_code="C7")
     assert path.parent == config.config_dir()
     assert json.loads(path.read_text())["counter_code"] == "C7"
+
+
+def test_user_settings_file_is_private():
+    path = config.save_user_settings(database_url="postgresql://shop:secret@db/pos")
+    assert path.stat().st_mode & 0o077 == 0

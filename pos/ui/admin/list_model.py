@@ -12,6 +12,8 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from pos.ui.dialogs import plain_tooltip
+
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -69,8 +71,10 @@ class ListTableModel(QAbstractTableModel, Generic[T]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._cells):
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._cells[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(self._cells[index.row()][index.column()])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if self._columns[index.column()].numeric else LEFT
         if role == Qt.ItemDataRole.BackgroundRole and self._alert[index.row()]:

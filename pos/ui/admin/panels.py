@@ -342,7 +342,7 @@ class PeoplePanel(_Panel):
         if not name:
             return
         role = self.dialogs.ask_text(self, "Add user", "Role (clerk or manager):", "clerk")
-        password = self.dialogs.ask_text(self, "Add user", "Password (clerks: 4+, managers: 8+):")
+        password = self.dialogs.ask_secret(self, "Add user", "Password (clerks: 4+, managers: 8+):")
         if role and password:
             self._sync(
                 lambda: self.store.auth.add_user(self.actor, name, password, role.strip()),
@@ -369,7 +369,7 @@ class PeoplePanel(_Panel):
         user = self._selected(self.user_table, self.users)
         if not user:
             return
-        password = self.dialogs.ask_text(
+        password = self.dialogs.ask_secret(
             self, "Reset password", f"New password for {user.username}:"
         )
         if password:

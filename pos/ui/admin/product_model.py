@@ -20,6 +20,7 @@ from pos.models.views import Actor
 from pos.money import format_money
 from pos.services.products_admin import AdminProductRow, ProductQuery
 from pos.ui.admin.list_model import ALERT_BRUSH, LEFT, RIGHT
+from pos.ui.dialogs import plain_tooltip
 from pos.ui.worker import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -232,7 +233,7 @@ class AdminProductModel(QAbstractTableModel):
             p = self._rows[r].product
             return ALERT_BRUSH if p.active and p.low_stock else None
         if role == Qt.ItemDataRole.ToolTipRole and c == 2:
-            return self._cells[r][c]
+            return plain_tooltip(self._cells[r][c])
         if role == ROW_ROLE:
             return self._rows[r]
         return None
