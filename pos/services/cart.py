@@ -20,9 +20,16 @@ from pos.logs import log_cart_action
 from pos.models import MAX_LINE_QUANTITY, Cart, CartLine, Customer, utcnow
 from pos.models.views import Actor, CartView
 from pos.services import validation
-from pos.services.cart_reads import OpenCart, lock_open_cart, snapshot
+from pos.services.cart_reads import (
+    OpenCart,
+    build_snapshot,
+    lock_open_cart,
+    read_rows,
+    snapshot,
+    with_line,
+)
 from pos.services.events import EventHub
-from pos.services.stock import Ledger, change_stock
+from pos.services.stock import Ledger, change_stock, return_from_cart, take_for_cart
 from pos.services.uow import Tx, UnitOfWork, records_failures
 
 
@@ -57,6 +64,8 @@ class CartService:
 
         def work(tx: Tx) -> CartView:
             cart = self._lock_or_open(tx, actor, counter_id)
+            if tx.is_postgres:
+                return self._add_pg(tx, actor, counter_id, cart, pid, qty)
             change = change_stock(
                 tx,
                 pid,
@@ -112,6 +121,8 @@ class CartService:
 
         def work(tx: Tx) -> CartView:
             cart = self._require_cart(tx, counter_id, pid)
+            if tx.is_postgres:
+                return self._remove_pg(tx, actor, counter_id, cart, pid)
             removed = tx.session.execute(
                 delete(CartLine)
                 .where(CartLine.cart_id == cart.id, CartLine.product_id == pid)
@@ -157,6 +168,54 @@ class CartService:
         view: CartView = self._uow.run(work, operation=operation, actor=actor)
         self._events.stock_changed([pid])
         return view
+
+    # -- PostgreSQL: read the cart, then one statement for line + stock + ledger ---------
+    # The cart row is locked first, so its lines cannot change under us: read them (and the
+    # settings) before touching the product, and build the view from that read and what the
+    # stock statement returned. The hot product row is then locked only from that one
+    # statement to COMMIT.
+    def _add_pg(
+        self, tx: Tx, actor: Actor, counter_id: int, cart: OpenCart, pid: uuid.UUID, qty: int
+    ) -> CartView:
+        rows = read_rows(tx, cart.id)
+        try:
+            taken = take_for_cart(tx, pid, qty, actor.user_id, counter_id, cart.id)
+        except IntegrityError as exc:
+            if "quantity_range" not in str(exc.orig):
+                raise
+            raise _line_cap(pid, qty) from None
+        stock = taken.stock
+        line = (
+            stock.sku,
+            stock.name,
+            taken.unit_price_cents,
+            taken.line_quantity,
+            stock.stock_after,
+        )
+        tx.after_commit(lambda: log_cart_action("add", actor.user_id, pid, qty))
+        return self._view_of(actor, cart, with_line(rows, pid, line))
+
+    def _remove_pg(
+        self, tx: Tx, actor: Actor, counter_id: int, cart: OpenCart, pid: uuid.UUID
+    ) -> CartView:
+        rows = read_rows(tx, cart.id)
+        if not any(r[6] == pid for r in rows):
+            raise _not_in_cart(pid)
+        returned = return_from_cart(tx, pid, actor.user_id, counter_id, cart.id)
+        if returned is None:
+            raise _not_in_cart(pid)
+        removed = returned[1]
+        tx.after_commit(lambda: log_cart_action("remove", actor.user_id, pid, removed))
+        return self._view_of(actor, cart, with_line(rows, pid, None))
+
+    def _view_of(self, actor: Actor, cart: OpenCart, rows: list[tuple[Any, ...]]) -> CartView:
+        return build_snapshot(
+            rows,
+            cart.id,
+            counter_code=actor.counter_code,
+            delivery=cart.delivery,
+            customer_id=cart.customer_id,
+        ).view
 
     def _view(self, tx: Tx, actor: Actor, cart: OpenCart) -> CartView:
         return snapshot(
@@ -212,11 +271,15 @@ class CartService:
             # and a violation rolls the whole call back, stock included.
             tx.session.execute(stmt)
         except IntegrityError:
-            raise PosError(
-                ErrorCode.INVALID_QUANTITY,
-                f"A cart line can hold at most {MAX_LINE_QUANTITY}.",
-                {"requested": qty, "max": MAX_LINE_QUANTITY, "product_id": str(pid)},
-            ) from None
+            raise _line_cap(pid, qty) from None
+
+
+def _line_cap(pid: uuid.UUID, qty: int) -> PosError:
+    return PosError(
+        ErrorCode.INVALID_QUANTITY,
+        f"A cart line can hold at most {MAX_LINE_QUANTITY}.",
+        {"requested": qty, "max": MAX_LINE_QUANTITY, "product_id": str(pid)},
+    )
 
 
 def _not_in_cart(pid: uuid.UUID) -> PosError:

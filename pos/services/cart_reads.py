@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, select
 
@@ -38,16 +39,8 @@ def lock_open_cart(tx: Tx, counter_id: int) -> OpenCart | None:
     return OpenCart(row[0], row[1], row[2]) if row else None
 
 
-def snapshot(
-    tx: Tx,
-    cart_id: int | None,
-    *,
-    counter_code: str | None,
-    delivery: bool = False,
-    customer_id: int | None = None,
-) -> CartSnapshot:
-    """Settings row left-joined to the cart's lines: one round trip even for an empty cart."""
-    stmt = (
+def _snapshot_stmt(cart_id: int | None) -> Any:
+    return (
         select(
             StoreSettings.tax_rate_ppm,
             StoreSettings.shipping_fee_cents,
@@ -68,11 +61,73 @@ def snapshot(
         .where(StoreSettings.id == 1)
         .order_by(CartLine.id)
     )
-    rows = tx.session.execute(stmt).all() if cart_id is not None else []
+
+
+def read_rows(tx: Tx, cart_id: int | None) -> list[tuple[Any, ...]]:
+    """Settings left-joined to the cart's lines: one round trip even for an empty cart.
+
+    Each row: 6 settings columns, then product_id, sku, name, unit_price_cents, quantity,
+    stock_quantity (all None for the one row of an empty cart)."""
+    stmt = _snapshot_stmt(cart_id)
+    rows = [tuple(r) for r in tx.session.execute(stmt).all()] if cart_id is not None else []
     if not rows:
-        rows = tx.session.execute(stmt.where(CartLine.id.is_(None))).all()
+        rows = [tuple(r) for r in tx.session.execute(stmt.where(CartLine.id.is_(None))).all()]
     if not rows:
         raise RuntimeError("store settings row missing: run `pos migrate`")
+    return rows
+
+
+def with_line(
+    rows: list[tuple[Any, ...]],
+    product_id: Any,
+    line: tuple[str, str, int, int, int] | None,
+) -> list[tuple[Any, ...]]:
+    """Rows as read, with one product's line replaced, appended (a new line is the newest,
+    so it sorts last) or, with line=None, dropped. line: sku, name, unit price, quantity,
+    stock."""
+    settings = rows[0][:6]
+    lines = [r for r in rows if r[6] is not None]
+    changed = settings + ((product_id, *line) if line is not None else ())
+    out = []
+    replaced = False
+    for r in lines:
+        if r[6] == product_id:
+            replaced = True
+            if line is not None:
+                out.append(changed)
+        else:
+            out.append(r)
+    if not replaced and line is not None:
+        out.append(changed)
+    return out or [settings + (None,) * 6]
+
+
+def snapshot(
+    tx: Tx,
+    cart_id: int | None,
+    *,
+    counter_code: str | None,
+    delivery: bool = False,
+    customer_id: int | None = None,
+) -> CartSnapshot:
+    """The cart with its totals, read in one query."""
+    return build_snapshot(
+        read_rows(tx, cart_id),
+        cart_id,
+        counter_code=counter_code,
+        delivery=delivery,
+        customer_id=customer_id,
+    )
+
+
+def build_snapshot(
+    rows: list[tuple[Any, ...]],
+    cart_id: int | None,
+    *,
+    counter_code: str | None,
+    delivery: bool = False,
+    customer_id: int | None = None,
+) -> CartSnapshot:
     first = rows[0]
     rules = PriceRules(first[0], first[1], first[2])
     lines = tuple(

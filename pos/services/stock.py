@@ -172,3 +172,136 @@ def _raise_refusal(tx: Tx, product_id: uuid.UUID, requested: int) -> NoReturn:
         f"Only {available} left of {name}." if available else f"{name} is out of stock.",
         {"requested": requested, "available": available, "product_id": str(product_id)},
     )
+
+
+# -- cart lines with their stock, one statement each on PostgreSQL ----------------------
+# Same conditional UPDATE and ledger row as _PG_CHANGE, with the cart line written in the
+# same statement: the product row stays locked only from here to COMMIT, which is what
+# limits throughput when many counters sell the same product.
+
+_PG_TAKE_FOR_CART = text(
+    """
+    WITH changed AS (
+        UPDATE products
+           SET stock_quantity = stock_quantity - CAST(:qty AS INTEGER),
+               updated_at = CAST(:now AS TIMESTAMP)
+         WHERE id = :product_id
+           AND stock_quantity >= CAST(:qty AS INTEGER)
+           AND active
+     RETURNING id, stock_quantity, price_cents, name, sku
+    ), moved AS (
+        INSERT INTO stock_movements
+               (product_id, delta, reason, stock_after, user_id, counter_id,
+                cart_id, order_id, note, created_at)
+        SELECT id, -CAST(:qty AS INTEGER), 'cart_add', stock_quantity,
+               CAST(:user_id AS INTEGER), CAST(:counter_id AS INTEGER),
+               CAST(:cart_id AS INTEGER), NULL, '', CAST(:now AS TIMESTAMP)
+          FROM changed
+    ), line AS (
+        INSERT INTO cart_lines (cart_id, product_id, quantity, unit_price_cents, added_at)
+        SELECT CAST(:cart_id AS INTEGER), id, CAST(:qty AS INTEGER), price_cents,
+               CAST(:now AS TIMESTAMP)
+          FROM changed
+            ON CONFLICT (cart_id, product_id)
+            DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity
+     RETURNING quantity, unit_price_cents
+    )
+    SELECT changed.id, changed.stock_quantity, changed.price_cents, changed.name, changed.sku,
+           line.quantity, line.unit_price_cents, pg_notify('pos_stock', changed.id::text)
+      FROM changed, line
+    """
+)
+
+_PG_RETURN_FROM_CART = text(
+    """
+    WITH removed AS (
+        DELETE FROM cart_lines
+         WHERE cart_id = CAST(:cart_id AS INTEGER) AND product_id = :product_id
+     RETURNING quantity
+    ), changed AS (
+        UPDATE products
+           SET stock_quantity = stock_quantity + removed.quantity,
+               updated_at = CAST(:now AS TIMESTAMP)
+          FROM removed
+         WHERE id = :product_id
+     RETURNING products.id, products.stock_quantity, products.price_cents, products.name,
+               products.sku, removed.quantity
+    ), moved AS (
+        INSERT INTO stock_movements
+               (product_id, delta, reason, stock_after, user_id, counter_id,
+                cart_id, order_id, note, created_at)
+        SELECT id, quantity, 'cart_remove', stock_quantity,
+               CAST(:user_id AS INTEGER), CAST(:counter_id AS INTEGER),
+               CAST(:cart_id AS INTEGER), NULL, '', CAST(:now AS TIMESTAMP)
+          FROM changed
+    )
+    SELECT id, stock_quantity, price_cents, name, sku, quantity,
+           pg_notify('pos_stock', id::text)
+      FROM changed
+    """
+)
+
+
+@dataclass(frozen=True)
+class CartLineChange:
+    stock: StockChange
+    line_quantity: int  # the line's quantity after the change
+    unit_price_cents: int
+
+
+def take_for_cart(
+    tx: Tx, product_id: uuid.UUID, qty: int, user_id: int | None, counter_id: int, cart_id: int
+) -> CartLineChange:
+    """PostgreSQL: take `qty` of an active product into a cart line (insert or add to it).
+
+    Raises like change_stock when nothing was taken; a line pushed over its cap raises
+    IntegrityError (the statement, stock included, did nothing)."""
+    now = utcnow()
+    row = tx.session.execute(
+        _PG_TAKE_FOR_CART,
+        {
+            "qty": qty,
+            "now": now.replace(tzinfo=None),
+            "product_id": product_id,
+            "user_id": user_id,
+            "counter_id": counter_id,
+            "cart_id": cart_id,
+        },
+    ).first()
+    if row is None:
+        _raise_refusal(tx, product_id, qty)
+    change = StockChange(row[0], row[1], row[2], row[3], row[4])
+    tx.after_commit(
+        lambda: log_stock_update(
+            change.product_id, change.stock_after + qty, change.stock_after, "cart_add"
+        )
+    )
+    return CartLineChange(change, row[5], row[6])
+
+
+def return_from_cart(
+    tx: Tx, product_id: uuid.UUID, user_id: int | None, counter_id: int, cart_id: int
+) -> tuple[StockChange, int] | None:
+    """PostgreSQL: delete a cart line and give its quantity back (the change and that
+    quantity); None if the cart had no such line (nothing written)."""
+    now = utcnow()
+    row = tx.session.execute(
+        _PG_RETURN_FROM_CART,
+        {
+            "now": now.replace(tzinfo=None),
+            "product_id": product_id,
+            "user_id": user_id,
+            "counter_id": counter_id,
+            "cart_id": cart_id,
+        },
+    ).first()
+    if row is None:
+        return None
+    change = StockChange(row[0], row[1], row[2], row[3], row[4])
+    given_back = int(row[5])
+    tx.after_commit(
+        lambda: log_stock_update(
+            change.product_id, change.stock_after - given_back, change.stock_after, "cart_remove"
+        )
+    )
+    return change, given_back
