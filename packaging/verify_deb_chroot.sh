@@ -16,7 +16,7 @@ deb="${1:-$(ls -t dist/pos_*.deb 2>/dev/null | head -n 1)}"
 command -v debootstrap >/dev/null || { echo "apt-get install debootstrap"; exit 2; }
 
 base="${POS_CHROOT_BASE:-/var/tmp/pos-bookworm-base}"
-mirror="${POS_DEBIAN_MIRROR:-$(grep -rhoE 'https?://[^ ]+/debian/?' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | grep -v security | head -n 1)}"
+mirror="${POS_DEBIAN_MIRROR:-$(grep -rhoE 'https?://[^ ]+/debian/?' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | grep -v security | head -n 1 || true)}"
 mirror="${mirror:-http://deb.debian.org/debian}"
 
 if [ ! -x "$base/bin/sh" ]; then
@@ -71,11 +71,13 @@ as_clerk pos configure --database postgresql+psycopg://shop:wrong@127.0.0.1:9/po
 echo "== store-wide defaults (root writes /etc/pos/settings.json, a new user picks them up)"
 in_root pos configure --system --no-test --database sqlite:////srv/pos/shop.sqlite3 --counter STORE-1
 in_root useradd -m clerk2
-chroot --userspec=clerk2:clerk2 "$root" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/home/clerk2 \
-    pos configure --show | tee /dev/stderr | grep -q "from /etc/pos/settings.json" \
-    || fail "/etc/pos/settings.json not honoured"
+shown="$(chroot --userspec=clerk2:clerk2 "$root" /usr/bin/env -i PATH=/usr/bin:/bin \
+    HOME=/home/clerk2 pos configure --show)"
+echo "$shown"
+grep -q "from /etc/pos/settings.json" <<<"$shown" || fail "/etc/pos/settings.json not honoured"
 
-echo "== shared libraries: what the bundle still needs from the system"
+echo "== shared libraries not found by ldd (libraries inside /opt/pos/_internal show up here"
+echo "   too: the frozen app finds them itself; the self-test above is the real check)"
 missing="$(in_root sh -c 'find /opt/pos -name "*.so*" -type f -exec ldd {} + 2>/dev/null' \
     | grep 'not found' | sort -u || true)"
 if [ -n "$missing" ]; then
@@ -108,8 +110,8 @@ in_root dpkg --purge pos >/dev/null
 [ ! -e "$root/etc/pos" ] || fail "/etc/pos left after purge"
 echo "purged: /etc/pos removed; users' own settings and data stay in their homes"
 
-if command -v lintian >/dev/null; then
+if [ -z "${POS_SKIP_LINTIAN:-}" ] && command -v lintian >/dev/null; then
     echo "== lintian (informational)"
-    lintian --no-tag-display-limit "$deb" | sort | uniq -c | sort -rn | head -n 25 || true
+    lintian --tag-display-limit 0 "$deb" 2>/dev/null | sort | uniq -c | sort -rn | head -n 25 || true
 fi
 echo "verify_deb_chroot: all checks passed"
