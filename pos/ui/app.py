@@ -14,6 +14,7 @@ from pos.services.store import Store, open_store
 from pos.ui import style
 from pos.ui.counter_window import CounterWindow
 from pos.ui.dialogs import Dialogs
+from pos.ui.live_bridge import LiveBridge
 from pos.ui.login_dialog import LoginDialog
 from pos.ui.setup_dialog import SetupDialog
 
@@ -43,8 +44,9 @@ def build_login_dialog(store: Store, counter_code: str, username: str = "") -> L
     return LoginDialog(store, counter_code, store_name=store_name(store), username=username)
 
 
-def prepare_schema(store: Store, dialogs: Dialogs) -> bool:
-    """Migrate an empty embedded database; never touch a shared server's schema."""
+def prepare_schema(store: Store, dialogs: Dialogs, counter_code: str = "") -> bool:
+    """Migrate an empty embedded database; offer a manager the upgrade of an older schema;
+    never touch a shared server's schema without a manager's say-so."""
     try:
         state = store.schema_state()
     except PosError as err:
@@ -55,16 +57,41 @@ def prepare_schema(store: Store, dialogs: Dialogs) -> bool:
     if state == "empty" and store.backend == "sqlite":
         store.migrate()
         return True
+    if state == "outdated":
+        return upgrade_with_manager(store, dialogs, counter_code)
     if state == "empty":
         message = "This database has no pos tables yet. A manager must run `pos migrate` first."
-    elif state == "outdated":
-        message = "The database schema is older than this pos. A manager must run `pos migrate`."
     else:
         message = (
             "This database was upgraded by a newer pos. Install the newer version on this counter."
         )
     dialogs.error(None, "Database not ready", message)
     return False
+
+
+def upgrade_with_manager(store: Store, dialogs: Dialogs, counter_code: str) -> bool:
+    """The database is older than this app: a manager may upgrade it (every counter then
+    needs this version), nobody else."""
+    question = (
+        "The store database was made by an older pos and must be upgraded before this "
+        "counter can sell. After the upgrade, every counter needs this version of pos.\n\n"
+        "Sign in as a manager to upgrade now?"
+    )
+    if not dialogs.confirm(None, "Database upgrade", question):
+        return False
+    dialog = build_login_dialog(store, counter_code)
+    dialog.setWindowTitle("Manager sign-in: upgrade the database")
+    if dialogs.exec(dialog) != QDialog.DialogCode.Accepted or dialog.actor is None:
+        return False
+    if not dialog.actor.is_manager:
+        dialogs.error(None, "Database not upgraded", "Only a manager can upgrade the database.")
+        return False
+    try:
+        store.migrate()
+    except PosError as err:
+        dialogs.error(None, "Database not upgraded", err.message)
+        return False
+    return True
 
 
 class CounterSession(QObject):
@@ -74,6 +101,7 @@ class CounterSession(QObject):
         super().__init__()
         self.store, self.counter_code, self.dialogs = store, counter_code, dialogs
         self.window: CounterWindow | None = None
+        self.live: LiveBridge | None = None
 
     def login(self, username: str = "") -> Actor | None:
         dialog = build_login_dialog(self.store, self.counter_code, username)
@@ -82,11 +110,22 @@ class CounterSession(QObject):
         return dialog.actor
 
     def start(self, actor: Actor) -> CounterWindow:
+        # Listen before the first load, so no other counter's change falls in between.
+        self.live = LiveBridge(self.store, parent=self)
+        self.live.start()
         self.window = CounterWindow(self.store, actor, dialogs=self.dialogs)
+        self.live.onlineChanged.connect(self.window.set_online)
+        self.live.resyncNeeded.connect(self.window.reload_everything)
         self.window.signOutRequested.connect(self.switch_clerk)
         self.window.resize(1366, 768)
         self.window.show()
         return self.window
+
+    def stop(self) -> None:
+        if self.window is not None:
+            self.window.shutdown()
+        if self.live is not None:
+            self.live.stop()
 
     def switch_clerk(self) -> None:
         window = self.window
@@ -113,7 +152,7 @@ def run_gui(database_url: str, counter_code: str, argv: list[str] | None = None)
         dialogs.error(None, "Cannot open the database", err.message)
         return 2
     try:
-        if not prepare_schema(store, dialogs):
+        if not prepare_schema(store, dialogs, counter_code):
             return 2
         username = ""
         if not store.auth.has_users():
@@ -125,10 +164,11 @@ def run_gui(database_url: str, counter_code: str, argv: list[str] | None = None)
         actor = session.login(username)
         if actor is None:
             return 0
-        window = session.start(actor)
-        code = app.exec()
-        window.shutdown()
-        return code
+        session.start(actor)
+        try:
+            return app.exec()
+        finally:
+            session.stop()
     except PosError as err:
         dialogs.error(None, "pos", err.message)
         return 2
@@ -144,7 +184,7 @@ def run_admin(database_url: str, counter_code: str, argv: list[str] | None = Non
     dialogs = Dialogs()
     store = open_store(database_url)
     try:
-        if not prepare_schema(store, dialogs):
+        if not prepare_schema(store, dialogs, counter_code):
             return 2
         session = CounterSession(store, counter_code, dialogs)
         while True:
@@ -154,10 +194,15 @@ def run_admin(database_url: str, counter_code: str, argv: list[str] | None = Non
             if actor.is_manager:
                 break
             dialogs.error(None, "Managers only", "The admin window is for manager accounts.")
-        window = open_admin_window(store, actor)
-        window.resize(1366, 768)
-        window.show()
-        return app.exec()
+        live = LiveBridge(store)  # other counters' sales and edits show up in the table
+        live.start()
+        try:
+            window = open_admin_window(store, actor)
+            window.resize(1366, 768)
+            window.show()
+            return app.exec()
+        finally:
+            live.stop()
     except PosError as err:
         dialogs.error(None, "pos", err.message)
         return 2

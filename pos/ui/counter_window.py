@@ -464,7 +464,12 @@ class CounterWindow(QMainWindow):
         if online:
             self.notice.success("Connected to the store database again.")
         else:
-            self.notice.notify("error", "Offline: stock shown may be out of date.", 600_000)
+            self.notice.notify(
+                "error",
+                "Offline \u2014 reconnecting to the store database. The cart is kept; "
+                "sales resume when the connection is back.",
+                600_000,
+            )
 
     # -- selling ---------------------------------------------------------------------
     def add_from_index(self, index: QModelIndex) -> bool:

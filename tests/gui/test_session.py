@@ -70,3 +70,29 @@ def test_grid_row_follows_stock_changes(qtbot, window, gui_store, clerk_actor):
     qtbot.waitUntil(
         lambda: window.product_model.product(row).stock_quantity == chips.stock_quantity
     )
+
+
+def test_running_counter_sees_another_counters_sale(qtbot, gui_store, clerk_actor, dialogs):
+    """The real start-up path (CounterSession) listens for other counters from the start."""
+    from pos.ui.app import CounterSession
+
+    chips = product_named(gui_store, clerk_actor, "Algae Chips")
+    session = CounterSession(gui_store, COUNTER, dialogs)
+    window = session.start(clerk_actor)
+    qtbot.addWidget(window)
+    try:
+        model = window.product_model
+        qtbot.waitUntil(lambda: model.row_of(chips.id) is not None, timeout=10_000)
+        before = model.product(model.row_of(chips.id)).stock_quantity
+        other = open_store(gui_store.url)  # another counter: its own engine and connections
+        try:
+            seller = other.auth.login("clerk", CLERK_PASSWORD, "C2")
+            other.cart.add(seller, chips.id, 3)
+        finally:
+            other.close()
+        qtbot.waitUntil(
+            lambda: model.product(model.row_of(chips.id)).stock_quantity == before - 3,
+            timeout=3_000,
+        )
+    finally:
+        session.stop()

@@ -112,6 +112,10 @@ class AdminWindow(QMainWindow):
         self.status.setText(f"{count} products at or below their low-stock threshold")
 
     def _on_change(self, change: Change) -> None:
+        if change.kind in ("resync", "catalog"):  # reconnected, or products added: re-query
+            self.products.start()
+            self.alerts.refresh()
+            return
         if change.kind in ("stock", "product") and change.product_ids:
             self._pending_stock.update(change.product_ids)
         self._debounce.start()
