@@ -10,6 +10,7 @@ import json
 import os
 import re
 import socket
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,15 @@ from platformdirs import PlatformDirs
 
 APP_NAME = "pos"
 SETTINGS_FILE = "settings.json"
-SYSTEM_SETTINGS = Path("/etc/pos") / SETTINGS_FILE
+def _system_settings_path() -> Path:
+    """Store-wide defaults an installer writes: /etc/pos on Linux (what the .deb ships and
+    removes on purge), the platform's site config folder elsewhere."""
+    if sys.platform.startswith("linux"):
+        return Path("/etc/pos") / SETTINGS_FILE
+    return Path(PlatformDirs(APP_NAME, appauthor=False).site_config_dir) / SETTINGS_FILE
+
+
+SYSTEM_SETTINGS = _system_settings_path()
 ENV_DATABASE = "POS_DATABASE_URL"
 ENV_COUNTER = "POS_COUNTER"
 

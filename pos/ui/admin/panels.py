@@ -448,9 +448,30 @@ class SettingsPanel(_Panel):
         row.addWidget(self.status, 1)
         row.addWidget(save)
         bl.addLayout(row)
+        connection = QGroupBox("This counter only")
+        connection.setMaximumWidth(560)
+        cl = QHBoxLayout(connection)
+        hint = plain_label("Database server and counter code of this computer.")
+        hint.setWordWrap(True)
+        cl.addWidget(hint, 1)
+        self.connection_button = QPushButton("Database connection\u2026")
+        self.connection_button.clicked.connect(self.edit_connection)
+        cl.addWidget(self.connection_button)
         layout = QVBoxLayout(self)
         layout.addWidget(box, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(connection, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
+
+    def edit_connection(self) -> None:
+        from pos.ui.connection_dialog import ConnectionDialog
+
+        dialog = ConnectionDialog(self)
+        if self.dialogs.exec(dialog) and dialog.saved_to is not None:
+            self.dialogs.info(
+                self,
+                "Connection saved",
+                f"Saved to {dialog.saved_to}. It applies the next time pos starts.",
+            )
 
     def refresh(self) -> None:
         self.call(lambda: self.store.settings.get(self.actor), self._fill)

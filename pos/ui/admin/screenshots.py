@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from pos.demo import seed_demo
 from pos.services import open_store
@@ -49,7 +49,9 @@ def _grab(widget: QWidget, path: Path) -> None:
 def admin_screenshots(out_dir: str | Path) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from pos.ui.app import application  # the same style as the running app
+
+    app = application(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(f"sqlite:///{tmp}/demo.sqlite3")
         store.migrate()
