@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from pos.errors import ErrorCode, PosError
@@ -50,17 +50,13 @@ def require_active_manager(tx: Tx, actor: Actor) -> None:
 
 def counter_id_for(tx: Tx, code: str) -> int:
     code = validation.text(code, "counter", max_length=32)
-    found = tx.session.execute(select(Counter.id).where(Counter.code == code)).scalar()
-    if found is not None:
-        tx.session.execute(update(Counter).where(Counter.id == found).values(last_seen_at=utcnow()))
-        return int(found)
-    return int(
-        tx.session.execute(
-            insert(Counter)
-            .values(code=code, created_at=utcnow(), last_seen_at=utcnow())
-            .returning(Counter.id)
-        ).scalar_one()
+    now = utcnow()
+    # One statement, so two machines signing in with a new code at once both succeed.
+    stmt = tx.upsert(Counter).values(code=code, created_at=now, last_seen_at=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["code"], set_={"last_seen_at": stmt.excluded.last_seen_at}
     )
+    return int(tx.session.execute(stmt.returning(Counter.id)).scalar_one())
 
 
 @records_failures("auth")
@@ -84,6 +80,8 @@ class AuthService:
         hashed = hash_password(secret)
 
         def work(tx: Tx) -> Actor:
+            if tx.is_postgres:  # two first-run set-ups at once must not make two managers
+                tx.session.execute(text("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"))
             if tx.session.execute(select(func.count(User.id))).scalar():
                 raise PosError(
                     ErrorCode.ALREADY_INITIALIZED,
@@ -142,7 +140,10 @@ class AuthService:
         now = utcnow()
 
         def work(tx: Tx) -> Actor | PosError:
-            user = tx.session.execute(select(User).where(User.username == name)).scalar()
+            # Locked: parallel wrong guesses must each count towards the lock-out.
+            user = tx.session.execute(
+                select(User).where(User.username == name).with_for_update(key_share=True)
+            ).scalar()
             if user is None or not user.active:
                 verify_password(secret, DUMMY_HASH)
                 return _bad_credentials()

@@ -90,11 +90,13 @@ def category_id(tx: Tx, name: str | None) -> int | None:
     if name is None or not str(name).strip():
         return None
     clean = validation.text(name, "category", max_length=80)
-    found = tx.session.execute(select(Category.id).where(Category.name == clean)).scalar()
-    if found is not None:
-        return int(found)
+    # ON CONFLICT, not look-then-insert: two managers creating the same new category at
+    # once must both succeed (READ COMMITTED would let both miss it, then one fail).
+    tx.session.execute(
+        tx.upsert(Category).values(name=clean).on_conflict_do_nothing(index_elements=["name"])
+    )
     return int(
-        tx.session.execute(insert(Category).values(name=clean).returning(Category.id)).scalar_one()
+        tx.session.execute(select(Category.id).where(Category.name == clean)).scalar_one()
     )
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -50,6 +52,10 @@ class Tx:
     @property
     def is_postgres(self) -> bool:
         return self.backend == "postgresql"
+
+    def upsert(self, model: Any) -> Any:
+        """INSERT with ON CONFLICT support; both backends spell it the same way."""
+        return pg_insert(model) if self.is_postgres else sqlite_insert(model)
 
 
 def _pgcode(exc: DBAPIError) -> str | None:

@@ -82,3 +82,20 @@ def add_then_wait(url: str, counter: str, product_id: str, quantity: int) -> Non
 
 if __name__ == "__main__":
     add_then_wait(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]))
+
+
+def new_names_at_once(url: str, start_at: float, n: int) -> str:
+    """Sign in at a brand-new counter code and create a product in a brand-new category, at
+    the same moment as the other processes: get-or-create must not race."""
+    store = open_store(url)
+    try:
+        time.sleep(max(0.0, start_at - time.time()))
+        boss = store.auth.login("boss", "boss-password-1", counter="RACE")
+        store.catalog.add_product(
+            boss, sku=f"RACE-{n}", name=f"Race {n}", price=Decimal("1.00"), category="Race Day"
+        )
+        return "ok"
+    except PosError as err:
+        return err.code
+    finally:
+        store.close()

@@ -90,3 +90,16 @@ def test_killed_counter_finds_its_cart_again(store, db_url, manager, clerk, make
     store.carts.release(manager, cart.cart_id)
     assert stock_of(store, p.id) == 10
     assert store.audit.check().ok
+
+
+def test_new_counter_code_and_category_at_once(store, db_url, manager):
+    import time
+
+    start_at = time.time() + 3  # every process is up and connected by then
+    with _pool(6) as pool:
+        results = list(
+            pool.map(counter_worker.new_names_at_once, [db_url] * 6, [start_at] * 6, range(6))
+        )
+    assert results == ["ok"] * 6
+    assert store.catalog.categories(manager) == ["Race Day"]
+    assert store.catalog.count(manager, category="Race Day") == 6
