@@ -288,15 +288,19 @@ def _not_in_cart(pid: uuid.UUID) -> PosError:
     )
 
 
-def _require_active_customer(tx: Tx, customer_id: Any) -> None:
+def _require_active_customer(tx: Tx, customer_id: Any) -> str:
+    """The customer's name, or INVALID_CUSTOMER unless registered and active."""
     try:
         cid = int(customer_id)
     except (TypeError, ValueError):
         cid = -1
-    active = tx.session.execute(select(Customer.active).where(Customer.id == cid)).scalar()
-    if not active:
+    row = tx.session.execute(
+        select(Customer.active, Customer.name).where(Customer.id == cid)
+    ).first()
+    if row is None or not row.active:
         raise PosError(
             ErrorCode.INVALID_CUSTOMER,
             "That customer is not a registered, active customer.",
             {"customer_id": customer_id},
         )
+    return str(row.name)
