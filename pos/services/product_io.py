@@ -3,8 +3,9 @@
 Import checks the whole file first and reports every bad row with its line number;
 only a clean file is written, in one transaction, so nothing is half-imported.
 A row whose SKU exists updates that product; a new SKU creates one. The stock column
-is the quantity free to sell: for a new product it is its opening stock, for an
-existing one the difference becomes an "import" movement (blank means unchanged).
+is the quantity free to sell: for a new product it is its opening stock. For an existing
+product it is ignored unless the manager asks for `set_stock` (a stocktake from a file):
+re-importing an older export must never put back stock that counters sold since.
 New products and their ledger rows go in as batched inserts (10,000 rows are a few
 statements, not 20,000 round trips); stock_quantity still equals the ledger's sum.
 Export writes the same columns, so an exported file imports back unchanged.
@@ -24,6 +25,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, insert, select, update
 
 from pos.errors import ErrorCode, PosError
+from pos.files import write_text_file
 from pos.models import Category, PriceChange, Product, StockMovement, utcnow
 from pos.models.views import Actor
 from pos.money import CENT, from_cents
@@ -82,6 +84,7 @@ class ImportResult:
     created: int
     updated: int
     stock_changes: int
+    stock_ignored: int = 0  # existing products whose file stock differed, left unchanged
 
 
 @dataclass
@@ -244,9 +247,16 @@ class ProductIOService:
         self._events = events
 
     def import_csv(
-        self, actor: Actor, path: str | Path, progress: Progress | None = None
+        self,
+        actor: Actor,
+        path: str | Path,
+        progress: Progress | None = None,
+        *,
+        set_stock: bool = False,
     ) -> ImportResult:
-        return self.import_text(actor, _read(path), progress, source=Path(path).name)
+        return self.import_text(
+            actor, _read(path), progress, source=Path(path).name, set_stock=set_stock
+        )
 
     def import_text(
         self,
@@ -255,6 +265,7 @@ class ProductIOService:
         progress: Progress | None = None,
         *,
         source: str = "csv",
+        set_stock: bool = False,
     ) -> ImportResult:
         lines = max(1, text.count("\n"))
         total = lines * 2  # checking, then writing
@@ -283,6 +294,11 @@ class ProductIOService:
             now = utcnow()
             new = [r for r in rows if r.sku not in existing]
             old = [r for r in rows if r.sku in existing]
+            locked: dict[uuid.UUID, int] = {}
+            if old:
+                # Lock order: products in ascending id, before anything else is written.
+                locked = lock_products(tx, [existing[r.sku][0] for r in old])
+                _free_moving_barcodes(tx, old, existing)  # before new rows may take them
             done = 0
             for start in range(0, len(new), CHUNK):
                 chunk = new[start : start + CHUNK]
@@ -329,13 +345,17 @@ class ProductIOService:
                 if progress:
                     progress(lines + done, total)
             stock_changes = sum(1 for r in new if r.stock)
+            ignored = 0
             if old:
-                stock_changes += _update_existing(tx, actor, old, existing, categories, note, now)
+                moved, ignored = _update_existing(
+                    tx, actor, old, existing, locked, categories, note, now, set_stock
+                )
+                stock_changes += moved
                 touched.extend(existing[r.sku][0] for r in old)
                 notify_products(tx, [existing[r.sku][0] for r in old])
             if progress:
                 progress(total, total)
-            return ImportResult(len(rows), len(new), len(old), stock_changes)
+            return ImportResult(len(rows), len(new), len(old), stock_changes, ignored)
 
         result = self._uow.run(work, operation="product_io.import", actor=actor)
         self._events.publish(Change("catalog", tuple(touched)))
@@ -343,7 +363,7 @@ class ProductIOService:
 
     def export_csv(self, actor: Actor, path: str | Path, progress: Progress | None = None) -> int:
         """Every product (active or not), by SKU. Returns the number of rows written."""
-        with open(path, "w", newline="", encoding="utf-8") as fh:
+        with write_text_file(path) as fh:
             return self.export_to(actor, fh, progress)
 
     def export_to(self, actor: Actor, fh: Any, progress: Progress | None = None) -> int:
@@ -398,18 +418,37 @@ def _export_rows(tx: Tx) -> Iterator[list[Any]]:
         ]
 
 
-def _existing(tx: Tx, rows: list[ImportRow]) -> dict[str, tuple[uuid.UUID, int, int]]:
-    """sku -> (id, price_cents, stock) for the file's SKUs that are already products."""
-    found: dict[str, tuple[uuid.UUID, int, int]] = {}
+Existing = dict[str, tuple[uuid.UUID, str | None]]
+
+
+def _existing(tx: Tx, rows: list[ImportRow]) -> Existing:
+    """sku -> (id, barcode) for the file's SKUs that are already products."""
+    found: Existing = {}
     skus = [r.sku for r in rows]
     for start in range(0, len(skus), CHUNK):
-        for pid, sku, price, stock in tx.session.execute(
-            select(Product.id, Product.sku, Product.price_cents, Product.stock_quantity).where(
+        for pid, sku, barcode in tx.session.execute(
+            select(Product.id, Product.sku, Product.barcode).where(
                 Product.sku.in_(skus[start : start + CHUNK])
             )
         ):
-            found[sku] = (pid, price, stock)
+            found[sku] = (pid, barcode)
     return found
+
+
+def _free_moving_barcodes(tx: Tx, rows: list[ImportRow], existing: Existing) -> None:
+    """Clear only the barcodes that change, in ascending id order, so a barcode can move to
+    another product of the file (an existing one or a new one) without a conflict."""
+    moving = sorted(
+        existing[r.sku][0]
+        for r in rows
+        if existing[r.sku][1] is not None and existing[r.sku][1] != r.barcode
+    )
+    if moving:
+        table = cast(Table, Product.__table__)
+        tx.session.connection().execute(
+            update(table).where(table.c.id == bindparam("pid")).values(barcode=None),
+            [{"pid": pid} for pid in moving],
+        )
 
 
 def _barcode_conflicts(tx: Tx, rows: list[ImportRow]) -> list[RowError]:
@@ -435,14 +474,16 @@ def _update_existing(
     tx: Tx,
     actor: Actor,
     rows: list[ImportRow],
-    existing: dict[str, tuple[uuid.UUID, int, int]],
+    existing: Existing,
+    locked: dict[uuid.UUID, int],
     categories: dict[str, int | None],
     note: str,
     now: Any,
-) -> int:
-    """Lock in ascending id order, then update fields, record price changes, move stock."""
+    set_stock: bool,
+) -> tuple[int, int]:
+    """Update the locked products' fields, record price changes and, with set_stock, move
+    stock to the file's quantity. Returns (stock changes, file stocks left unapplied)."""
     ids = sorted(existing[r.sku][0] for r in rows)
-    locked = lock_products(tx, ids)
     current_stock: dict[uuid.UUID, int] = {}
     for start in range(0, len(ids), CHUNK):  # re-read under the lock: counters may have sold
         for pid, stock in tx.session.execute(
@@ -480,11 +521,6 @@ def _update_existing(
                     "created_at": now,
                 }
             )
-    # Barcodes move freely within the file: clear them first so a swap is no conflict.
-    tx.session.connection().execute(
-        update(table).where(table.c.id == bindparam("pid")).values(barcode=None),
-        [{"pid": v["pid"]} for v in values],
-    )
     tx.session.connection().execute(
         update(table)
         .where(table.c.id == bindparam("pid"))
@@ -514,16 +550,20 @@ def _update_existing(
         )
     if price_changes:
         tx.session.execute(insert(PriceChange), price_changes)
-    moved = 0
+    moved = ignored = 0
     for r in sorted(rows, key=lambda r: existing[r.sku][0]):  # ascending id order
         pid = existing[r.sku][0]
         current = current_stock[pid]
-        if r.stock is not None and r.stock != current:
-            change_stock(
-                tx,
-                pid,
-                r.stock - current,
-                Ledger("import", actor.user_id, actor.counter_id, note=note),
-            )
-            moved += 1
-    return moved
+        if r.stock is None or r.stock == current:
+            continue
+        if not set_stock:
+            ignored += 1
+            continue
+        change_stock(
+            tx,
+            pid,
+            r.stock - current,
+            Ledger("import", actor.user_id, actor.counter_id, note=note),
+        )
+        moved += 1
+    return moved, ignored

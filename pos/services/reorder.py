@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from pos.errors import ErrorCode, PosError
+from pos.files import write_text_file
 from pos.models import Cart, CartLine, Category, Product
 from pos.models.views import Actor
 from pos.services.auth import require_active_manager
@@ -134,7 +135,7 @@ REORDER_COLUMNS = ("sku", "name", "category", "stock", "reserved", "threshold", 
 def write_reorder_csv(lines: Iterable[ReorderLine], path: str | Path) -> int:
     """The reorder list as CSV for a supplier; returns the number of lines written."""
     count = 0
-    with open(path, "w", newline="", encoding="utf-8") as fh:
+    with write_text_file(path) as fh:
         out = csv.writer(fh)
         out.writerow(REORDER_COLUMNS)
         for ln in lines:

@@ -28,6 +28,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from pos.errors import ErrorCode, PosError
+from pos.files import write_text_file
 from pos.models import Cart, FailedOperation, Order, OrderItem, Product, StockMovement
 from pos.models.views import Actor
 from pos.money import from_cents, round_half_up
@@ -270,7 +271,7 @@ def _pct(value: Decimal | None) -> str:
 
 def write_report_csv(report: SalesReport, path: str | Path) -> None:
     """The report's numbers as CSV sections (section, then its rows)."""
-    with open(path, "w", newline="", encoding="utf-8") as fh:
+    with write_text_file(path) as fh:
         out = csv.writer(fh)
         out.writerow(["summary", "from", report.start.isoformat(), "to", report.end.isoformat()])
         for label, value in (

@@ -144,7 +144,11 @@ class AlertsPanel(_Panel):
             self, "Export reorder list", "reorder.csv", "CSV files (*.csv)"
         )
         if path:
-            n = write_reorder_csv(self.model.items(), path)
+            try:
+                n = write_reorder_csv(self.model.items(), path)
+            except PosError as err:
+                self.dialogs.error(self, "Reorder list", err.message)
+                return
             self.dialogs.info(self, "Reorder list", f"Wrote {n} lines.")
 
 

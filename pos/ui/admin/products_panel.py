@@ -412,9 +412,19 @@ class ProductsPanel(QWidget):
         path = path or self.dialogs.open_file(self, "Import products", "CSV files (*.csv)")
         if not path:
             return
+        set_stock = self.dialogs.confirm(
+            self,
+            "Import products",
+            "Also set the stock of products that already exist to the file's quantities "
+            "(a stocktake from the file)?\n\nChoose No to update names, prices and other "
+            "fields only: an older export must not put back stock sold since. New products "
+            "get the file's stock either way.",
+        )
         self._busy(True)
         self.tasks.submit_with_progress(
-            lambda progress: self.store.product_io.import_csv(self.actor, path, progress),
+            lambda progress: self.store.product_io.import_csv(
+                self.actor, path, progress, set_stock=set_stock
+            ),
             self._imported,
             self._import_failed,
             self._progress,
@@ -429,7 +439,12 @@ class ProductsPanel(QWidget):
             self,
             "Import",
             f"Imported {result.rows} rows: {result.created} new, {result.updated} updated, "
-            f"{result.stock_changes} stock changes.",
+            f"{result.stock_changes} stock changes."
+            + (
+                f" The stock column of {result.stock_ignored} existing products was left unchanged."
+                if result.stock_ignored
+                else ""
+            ),
         )
 
     def _import_failed(self, err: object) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from pos.errors import PosError
 from pos.money import format_money
 from pos.services.reports import ErrorCount, ProductSales, SalesReport, Turnover, write_report_csv
 from pos.ui.admin.list_model import Column, ListTableModel
@@ -212,5 +213,9 @@ class ReportsPanel(_Panel):
             self, "Export report", f"report-{start}-{end}.csv", "CSV files (*.csv)"
         )
         if path:
-            write_report_csv(self.report, path)
+            try:
+                write_report_csv(self.report, path)
+            except PosError as err:
+                self.dialogs.error(self, "Report", err.message)
+                return
             self.dialogs.info(self, "Report", f"Saved {path}.")
