@@ -36,6 +36,8 @@ class StockMovement(Base):
         Index("ix_stock_movements_product_id_id", "product_id", "id"),
         Index("ix_stock_movements_cart_id", "cart_id"),
         Index("ix_stock_movements_created_at", "created_at"),
+        # Ids only grow, even after deletes: SQLite counters poll "id > last seen".
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

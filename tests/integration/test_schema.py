@@ -69,3 +69,18 @@ def test_sqlite_pragmas(tmp_path):
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
     finally:
         store.close()
+
+
+def test_ledger_ids_are_never_reused(store, manager, make_product):
+    """Counters on SQLite poll ledger rows above the last id they saw: ids must only grow."""
+    from sqlalchemy import func, select
+
+    from pos.models import StockMovement
+
+    doomed = make_product(stock=3)
+    with store.engine.connect() as conn:
+        first = conn.execute(select(func.max(StockMovement.id))).scalar_one()
+    assert store.products_admin.remove(manager, doomed.id) == "deleted"
+    make_product(stock=2)
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.max(StockMovement.id))).scalar_one() > first
