@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos.errors import PosError
+from pos.errors import ErrorCode, PosError
 from pos.models.views import Actor, CartView, OrderView, ProductView
 from pos.money import format_money
 from pos.services.events import Change
@@ -108,6 +108,7 @@ class CounterWindow(QMainWindow):
         self.checkout_dialog: CheckoutDialog | None = None
         self._pending_quantities: dict[uuid.UUID, int] = {}
         self._closed = False
+        self._online = True  # set by live sync; offline refuses stock actions at once
 
         self.product_model = ProductModel(
             self._fetch_products,
@@ -461,6 +462,7 @@ class CounterWindow(QMainWindow):
         self.load_cart()
 
     def set_online(self, online: bool) -> None:
+        self._online = online
         if online:
             self.notice.success("Connected to the store database again.")
         else:
@@ -472,16 +474,34 @@ class CounterWindow(QMainWindow):
             )
 
     # -- selling ---------------------------------------------------------------------
+    def _can_sell(self) -> bool:
+        """Offline, refuse at once (no network wait) and keep the cart shown as it is."""
+        if self._online:
+            return True
+        self.notice.error(
+            "Offline \u2014 nothing was changed. Sales resume when the store database is "
+            "reachable again."
+        )
+        return False
+
+    def _failed(self, err: PosError) -> None:
+        self.notice.error(err.message)
+        if err.code == ErrorCode.DATABASE_ERROR:
+            # The outcome may be unknown (connection lost at commit): show what the database
+            # holds rather than what this screen assumed.
+            self.load_cart()
     def add_from_index(self, index: QModelIndex) -> bool:
         product = index.data(ProductRole) if index.isValid() else None
         return product is not None and self.add_product(product.id, product.name)
 
     def add_product(self, product_id: uuid.UUID, name: str = "", quantity: int = 1) -> bool:
+        if not self._can_sell():
+            return False
         self.flush_quantities()
         try:
             cart = self.store.cart.add(self.actor, product_id, quantity)
         except PosError as err:
-            self.notice.error(err.message)
+            self._failed(err)
             return False
         self.apply_cart(cart)
         line = cart.line(product_id)
@@ -494,7 +514,7 @@ class CounterWindow(QMainWindow):
 
     def scan(self) -> bool:
         code = self.scan_field.text().strip()
-        if not code:
+        if not code or not self._can_sell():
             return False
         try:
             product = self.store.catalog.find_code(self.actor, code)
@@ -551,6 +571,8 @@ class CounterWindow(QMainWindow):
             self.notice.info("Select a cart line first (Ctrl+2).")
 
     def remove_row(self, row: int) -> bool:
+        if not self._can_sell():
+            return False
         self.flush_quantities()
         line = self.cart_model.line(row)
         if line is None:
@@ -580,6 +602,8 @@ class CounterWindow(QMainWindow):
         self.set_delivery(not self.cart.delivery)
 
     def void_sale(self) -> bool:
+        if not self._can_sell():
+            return False
         self.flush_quantities()
         if not self.cart.lines or self.cart.cart_id is None:
             self.notice.info("There is no sale to void.")
@@ -598,6 +622,8 @@ class CounterWindow(QMainWindow):
         return True
 
     def checkout(self) -> CheckoutDialog | None:
+        if not self._can_sell():
+            return None
         self.flush_quantities()
         if self.checkout_dialog is not None and self.checkout_dialog.isVisible():
             return self.checkout_dialog

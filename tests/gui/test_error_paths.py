@@ -94,3 +94,16 @@ def test_void_sale_puts_stock_back(qtbot, window, gui_store, clerk_actor, dialog
     qtbot.waitUntil(
         lambda: window.product_model.product(row).stock_quantity == chips.stock_quantity
     )
+
+
+def test_offline_refuses_sales_at_once_and_keeps_the_cart(qtbot, window, gui_store, clerk_actor):
+    chips = product_named(gui_store, clerk_actor, "Algae Chips")
+    assert window.add_product(chips.id)
+    window.set_online(False)  # what live sync reports when the server is gone
+    assert not window.add_product(chips.id)
+    assert window.notice.kind == "error" and "Offline" in window.notice.text
+    assert window.checkout() is None
+    assert [(ln.name, ln.quantity) for ln in window.cart.lines] == [("Algae Chips", 1)]
+    window.set_online(True)
+    assert window.add_product(chips.id)
+    assert window.cart.line(chips.id).quantity == 2
