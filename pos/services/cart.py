@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -231,8 +231,10 @@ class CartService:
         if cart is not None:
             return cart
         now = utcnow()
+        # Two sessions at one counter code may open its cart at the same moment: the second
+        # waits for the first, then finds and locks that cart instead of failing.
         new_id = tx.session.execute(
-            insert(Cart)
+            tx.upsert(Cart)
             .values(
                 counter_id=counter_id,
                 user_id=actor.user_id,
@@ -241,8 +243,16 @@ class CartService:
                 created_at=now,
                 updated_at=now,
             )
+            .on_conflict_do_nothing(
+                index_elements=[Cart.counter_id], index_where=Cart.status == "open"
+            )
             .returning(Cart.id)
-        ).scalar_one()
+        ).scalar()
+        if new_id is None:
+            cart = lock_open_cart(tx, counter_id)
+            if cart is None:  # opened and closed again in between: vanishingly rare
+                raise PosError(ErrorCode.CART_CLOSED, "The counter's cart changed; try again.")
+            return cart
         return OpenCart(new_id, False, None)
 
     def _require_cart(self, tx: Tx, counter_id: int, pid: uuid.UUID) -> OpenCart:

@@ -99,3 +99,17 @@ def new_names_at_once(url: str, start_at: float, n: int) -> str:
         return err.code
     finally:
         store.close()
+
+
+def open_cart_at_once(url: str, start_at: float, product_id: str) -> str:
+    """Two sessions at one counter code add their first item at the same moment."""
+    store = open_store(url)
+    try:
+        actor = store.auth.login("alice", "alice-password", counter="SHARED")
+        time.sleep(max(0.0, start_at - time.time()))
+        store.cart.add(actor, product_id, 1)
+        return "ok"
+    except PosError as err:
+        return err.code
+    finally:
+        store.close()

@@ -103,3 +103,22 @@ def test_new_counter_code_and_category_at_once(store, db_url, manager):
     assert results == ["ok"] * 6
     assert store.catalog.categories(manager) == ["Race Day"]
     assert store.catalog.count(manager, category="Race Day") == 6
+
+
+def test_two_sessions_open_one_counters_cart_at_once(store, db_url, manager, clerk, make_product):
+    import time
+
+    p = make_product(stock=20)
+    for _ in range(3):  # a race is a matter of luck: give it several chances
+        start_at = time.time() + 2
+        with _pool(2) as pool:
+            results = list(
+                pool.map(
+                    counter_worker.open_cart_at_once, [db_url] * 2, [start_at] * 2, [str(p.id)] * 2
+                )
+            )
+        assert results == ["ok", "ok"]
+        carts = [c for c in store.carts.open_carts(manager) if c.counter_code == "SHARED"]
+        assert len(carts) == 1 and carts[0].item_count == 2
+        store.carts.release(manager, carts[0].cart_id)
+    assert store.audit.check().ok
