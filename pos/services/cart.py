@@ -11,8 +11,6 @@ import uuid
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from pos.errors import ErrorCode, PosError
@@ -264,8 +262,7 @@ class CartService:
     def _upsert_line(
         self, tx: Tx, cart_id: int, pid: uuid.UUID, qty: int, price_cents: int
     ) -> None:
-        insert_fn = pg_insert if tx.is_postgres else sqlite_insert
-        stmt = insert_fn(CartLine).values(
+        stmt = tx.upsert(CartLine).values(
             cart_id=cart_id,
             product_id=pid,
             quantity=qty,
