@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, literal_column, or_, select, update
+from sqlalchemy import Select, func, insert, literal_column, or_, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 
@@ -95,9 +95,7 @@ def category_id(tx: Tx, name: str | None) -> int | None:
     tx.session.execute(
         tx.upsert(Category).values(name=clean).on_conflict_do_nothing(index_elements=["name"])
     )
-    return int(
-        tx.session.execute(select(Category.id).where(Category.name == clean)).scalar_one()
-    )
+    return int(tx.session.execute(select(Category.id).where(Category.name == clean)).scalar_one())
 
 
 def _escape_like(text: str) -> str:
@@ -162,19 +160,27 @@ class CatalogService:
         clean = (text or "").strip()
         if clean:
             pattern = f"%{_escape_like(clean.lower())}%"
-            name_matches: Any = func.lower(Product.name).like(pattern, escape="\\")
-            narrowed = self._sqlite_name_candidates(tx, clean)
-            if narrowed is not None:
-                # The trigram index finds a superset; the LIKE keeps the exact semantics.
-                name_matches = and_(Product.id.in_(narrowed), name_matches)
             stmt = stmt.where(
                 or_(
-                    name_matches,
+                    func.lower(Product.name).like(pattern, escape="\\"),
                     Product.sku == clean.upper(),
                     Product.sku == clean,
                     Product.barcode == clean,
                 )
             )
+            narrowed = self._sqlite_name_candidates(tx, clean)
+            if narrowed is not None:
+                # Candidates: the trigram index's name matches plus exact codes, a superset
+                # of the rows the condition above accepts, which still decides.
+                codes = Product.__table__.alias("by_code")
+                by_code = select(codes.c.id).where(
+                    or_(
+                        codes.c.sku == clean.upper(),
+                        codes.c.sku == clean,
+                        codes.c.barcode == clean,
+                    )
+                )
+                stmt = stmt.where(Product.id.in_(narrowed.union_all(by_code)))
         if category:
             stmt = stmt.where(Category.name == category)
         if not include_inactive:
