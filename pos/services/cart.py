@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 
 from pos.errors import ErrorCode, PosError
@@ -242,7 +243,11 @@ class CartService:
                 updated_at=now,
             )
             .on_conflict_do_nothing(
-                index_elements=[Cart.counter_id], index_where=Cart.status == "open"
+                # A literal predicate: with a bound parameter here, PostgreSQL cannot match
+                # the partial index once psycopg prepares the statement (6th execution on a
+                # connection) and the insert fails with InvalidColumnReference.
+                index_elements=[Cart.counter_id],
+                index_where=sql_text("status = 'open'"),
             )
             .returning(Cart.id)
         ).scalar()

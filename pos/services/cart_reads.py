@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import bindparam, select
 
 from pos.models import Cart, CartLine, Product, StoreSettings
 from pos.models.views import CartLineView, CartView
@@ -31,36 +31,39 @@ class CartSnapshot:
 
 def lock_open_cart(tx: Tx, counter_id: int) -> OpenCart | None:
     """The counter's open cart, locked: always the first lock a cart operation takes."""
-    row = tx.session.execute(
-        select(Cart.id, Cart.delivery, Cart.customer_id)
-        .where(Cart.counter_id == counter_id, Cart.status == "open")
-        .with_for_update()
-    ).first()
+    row = tx.session.execute(_LOCK_OPEN_CART, {"counter_id": counter_id}).first()
     return OpenCart(row[0], row[1], row[2]) if row else None
 
 
-def _snapshot_stmt(cart_id: int | None) -> Any:
-    return (
-        select(
-            StoreSettings.tax_rate_ppm,
-            StoreSettings.shipping_fee_cents,
-            StoreSettings.free_shipping_over_cents,
-            StoreSettings.currency,
-            StoreSettings.require_customer,
-            StoreSettings.store_name,
-            CartLine.product_id,
-            Product.sku,
-            Product.name,
-            CartLine.unit_price_cents,
-            CartLine.quantity,
-            Product.stock_quantity,
-        )
-        .select_from(StoreSettings)
-        .outerjoin(CartLine, and_(CartLine.cart_id == cart_id))
-        .outerjoin(Product, Product.id == CartLine.product_id)
-        .where(StoreSettings.id == 1)
-        .order_by(CartLine.id)
+# Built once: a statement object reused keeps its cache key, so each call skips building
+# the construct and re-deriving the compiled-SQL cache key.
+_LOCK_OPEN_CART = (
+    select(Cart.id, Cart.delivery, Cart.customer_id)
+    .where(Cart.counter_id == bindparam("counter_id"), Cart.status == "open")
+    .with_for_update()
+)
+_SNAPSHOT = (
+    select(
+        StoreSettings.tax_rate_ppm,
+        StoreSettings.shipping_fee_cents,
+        StoreSettings.free_shipping_over_cents,
+        StoreSettings.currency,
+        StoreSettings.require_customer,
+        StoreSettings.store_name,
+        CartLine.product_id,
+        Product.sku,
+        Product.name,
+        CartLine.unit_price_cents,
+        CartLine.quantity,
+        Product.stock_quantity,
     )
+    .select_from(StoreSettings)
+    .outerjoin(CartLine, CartLine.cart_id == bindparam("cart_id"))
+    .outerjoin(Product, Product.id == CartLine.product_id)
+    .where(StoreSettings.id == 1)
+    .order_by(CartLine.id)
+)
+_SETTINGS_ONLY = _SNAPSHOT.where(CartLine.id.is_(None))
 
 
 def read_rows(tx: Tx, cart_id: int | None) -> list[tuple[Any, ...]]:
@@ -68,10 +71,10 @@ def read_rows(tx: Tx, cart_id: int | None) -> list[tuple[Any, ...]]:
 
     Each row: 6 settings columns, then product_id, sku, name, unit_price_cents, quantity,
     stock_quantity (all None for the one row of an empty cart)."""
-    stmt = _snapshot_stmt(cart_id)
-    rows = [tuple(r) for r in tx.session.execute(stmt).all()] if cart_id is not None else []
+    params = {"cart_id": cart_id}
+    rows = [tuple(r) for r in tx.session.execute(_SNAPSHOT, params)] if cart_id is not None else []
     if not rows:
-        rows = [tuple(r) for r in tx.session.execute(stmt.where(CartLine.id.is_(None))).all()]
+        rows = [tuple(r) for r in tx.session.execute(_SETTINGS_ONLY, params)]
     if not rows:
         raise RuntimeError("store settings row missing: run `pos migrate`")
     return rows
