@@ -41,7 +41,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--queries", type=int, default=catalog_scale.QUERIES_PER_KIND)
     parser.add_argument("--no-gui", action="store_true", help="catalog_scale: skip the GUI probe")
     parser.add_argument(
-        "--scroll-limit", type=float, default=60.0, help="catalog_scale: max seconds scrolling"
+        "--scroll-limit", type=float, default=30.0, help="catalog_scale: max seconds scrolling"
     )
     return parser.parse_args(argv)
 

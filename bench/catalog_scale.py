@@ -84,7 +84,7 @@ def run(
     sizes: list[int] | None = None,
     queries: int = QUERIES_PER_KIND,
     gui: bool = True,
-    scroll_limit_s: float = 60.0,
+    scroll_limit_s: float = 30.0,
 ) -> list[dict[str, Any]]:
     records = []
     for backend in backends:

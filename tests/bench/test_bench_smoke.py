@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import catalog_scale, checkout, common, hot_product
+from bench import catalog_scale, checkout, common, hot_product, report
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_ENV = "POS_TEST_DATABASE_URL"
@@ -81,3 +81,4 @@ def test_command_line_prints_json_lines() -> None:
     assert done.returncode == 0, done.stderr
     records = [json.loads(line) for line in done.stdout.splitlines()]
     _check(records, "catalog_scale", "sqlite")
+    assert "| sqlite | 500 |" in report.render(records)
