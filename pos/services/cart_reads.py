@@ -31,7 +31,7 @@ class CartSnapshot:
 
 def lock_open_cart(tx: Tx, counter_id: int) -> OpenCart | None:
     """The counter's open cart, locked: always the first lock a cart operation takes."""
-    row = tx.session.execute(_LOCK_OPEN_CART, {"counter_id": counter_id}).first()
+    row = tx.session.connection().execute(_LOCK_OPEN_CART, {"counter_id": counter_id}).first()
     return OpenCart(row[0], row[1], row[2]) if row else None
 
 
@@ -71,10 +71,12 @@ def read_rows(tx: Tx, cart_id: int | None) -> list[tuple[Any, ...]]:
 
     Each row: 6 settings columns, then product_id, sku, name, unit_price_cents, quantity,
     stock_quantity (all None for the one row of an empty cart)."""
+    # Core statements straight on the connection: the ORM execution path adds nothing here.
+    execute = tx.session.connection().execute
     params = {"cart_id": cart_id}
-    rows = [tuple(r) for r in tx.session.execute(_SNAPSHOT, params)] if cart_id is not None else []
+    rows = [tuple(r) for r in execute(_SNAPSHOT, params)] if cart_id is not None else []
     if not rows:
-        rows = [tuple(r) for r in tx.session.execute(_SETTINGS_ONLY, params)]
+        rows = [tuple(r) for r in execute(_SETTINGS_ONLY, params)]
     if not rows:
         raise RuntimeError("store settings row missing: run `pos migrate`")
     return rows

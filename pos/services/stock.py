@@ -257,17 +257,21 @@ def take_for_cart(
     Raises like change_stock when nothing was taken; a line pushed over its cap raises
     IntegrityError (the statement, stock included, did nothing)."""
     now = utcnow()
-    row = tx.session.execute(
-        _PG_TAKE_FOR_CART,
-        {
-            "qty": qty,
-            "now": now.replace(tzinfo=None),
-            "product_id": product_id,
-            "user_id": user_id,
-            "counter_id": counter_id,
-            "cart_id": cart_id,
-        },
-    ).first()
+    row = (
+        tx.session.connection()
+        .execute(
+            _PG_TAKE_FOR_CART,
+            {
+                "qty": qty,
+                "now": now.replace(tzinfo=None),
+                "product_id": product_id,
+                "user_id": user_id,
+                "counter_id": counter_id,
+                "cart_id": cart_id,
+            },
+        )
+        .first()
+    )
     if row is None:
         _raise_refusal(tx, product_id, qty)
     change = StockChange(row[0], row[1], row[2], row[3], row[4])
@@ -285,16 +289,20 @@ def return_from_cart(
     """PostgreSQL: delete a cart line and give its quantity back (the change and that
     quantity); None if the cart had no such line (nothing written)."""
     now = utcnow()
-    row = tx.session.execute(
-        _PG_RETURN_FROM_CART,
-        {
-            "now": now.replace(tzinfo=None),
-            "product_id": product_id,
-            "user_id": user_id,
-            "counter_id": counter_id,
-            "cart_id": cart_id,
-        },
-    ).first()
+    row = (
+        tx.session.connection()
+        .execute(
+            _PG_RETURN_FROM_CART,
+            {
+                "now": now.replace(tzinfo=None),
+                "product_id": product_id,
+                "user_id": user_id,
+                "counter_id": counter_id,
+                "cart_id": cart_id,
+            },
+        )
+        .first()
+    )
     if row is None:
         return None
     change = StockChange(row[0], row[1], row[2], row[3], row[4])
