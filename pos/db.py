@@ -1,7 +1,7 @@
 """Engines for the two backends: embedded SQLite and shared PostgreSQL.
 
 Both get the same service code. SQLite is made safe for several writers (WAL,
-busy timeout, BEGIN IMMEDIATE); PostgreSQL gets a pool with pre-ping and lock
+busy timeout, BEGIN IMMEDIATE); PostgreSQL gets a pool (dead connections retried once) and lock
 and statement timeouts so a counter waiting on a lock fails in seconds.
 """
 
@@ -150,7 +150,9 @@ def _postgres_engine(
         hide_parameters=True,  # errors are logged: keep hashes and customer data out
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # No pre-ping (a round trip per transaction): the unit of work retries once on a
+        # fresh connection when a pooled one turns out dead before COMMIT.
+        pool_pre_ping=False,
         pool_recycle=1800,
         connect_args={
             "options": options,

@@ -132,6 +132,13 @@ class UnitOfWork:
                         "retrying %s after %s (attempt %d)", operation, _pgcode(exc), attempt
                     )
                     continue
+                if exc.connection_invalidated and not committing and attempt == 1:
+                    # A pooled connection that died (server restart, idle cut) fails on first
+                    # use; the server rolled back whatever this transaction had sent, so one
+                    # more try on a fresh connection is safe. This replaces a pre-ping round
+                    # trip on every transaction. A failure during COMMIT is never retried.
+                    log.warning("retrying %s on a fresh connection", operation)
+                    continue
                 raise self._failed(operation, exc, actor, committing) from exc
             except SQLAlchemyError as exc:
                 raise self._failed(operation, exc, actor, committing) from exc
