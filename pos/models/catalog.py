@@ -36,7 +36,7 @@ class Product(Base):
         CheckConstraint("low_stock_threshold >= 0", name="threshold_not_negative"),
         Index("ix_products_stock_quantity", "stock_quantity"),
         Index("ix_products_category_id", "category_id"),
-        Index("ix_products_name", "name"),
+        Index("ix_products_name_id", "name", "id"),  # key paging of the counter grid
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, insert, literal_column, or_, select, update
+from sqlalchemy import Select, func, insert, literal, literal_column, or_, select, tuple_, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 
@@ -227,17 +227,30 @@ class CatalogService:
         low_stock_only: bool = False,
         sort: str = "name",
         descending: bool = False,
+        after: ProductView | None = None,
     ) -> list[ProductView]:
-        """Name substring, exact SKU or exact barcode; filtered and sorted in SQL."""
+        """Name substring, exact SKU or exact barcode; filtered and sorted in SQL.
+
+        `after` pages by key (the rows after that product in name order) instead of OFFSET,
+        so the 1,000th page costs what the first does: the counter grid scrolls this way.
+        """
         validation.require_actor(actor)
         order = SORTS.get(sort)
         if order is None:
             raise PosError(ErrorCode.VALIDATION_ERROR, f"Unknown sort {sort!r}.", {"sort": sort})
+        if after is not None and (sort != "name" or descending or offset):
+            raise PosError(
+                ErrorCode.VALIDATION_ERROR, "Key paging goes with ascending name order only."
+            )
 
         def work(tx: Tx) -> list[ProductView]:
             stmt = self._filtered(
                 product_select(), text, category, include_inactive, low_stock_only, tx
             )
+            if after is not None:
+                stmt = stmt.where(
+                    tuple_(Product.name, Product.id) > tuple_(literal(after.name), after.id)
+                )
             keys = [c.desc() if descending else c.asc() for c in order]
             stmt = stmt.order_by(*keys).offset(max(0, offset)).limit(max(1, min(limit, 1000)))
             return [to_view(r) for r in tx.session.execute(stmt)]

@@ -387,9 +387,9 @@ class CounterWindow(QMainWindow):
 
     # -- catalog -----------------------------------------------------------------------------
     def _fetch_products(
-        self, text: str, category: str | None, offset: int, limit: int
+        self, text: str, category: str | None, after: ProductView | None, limit: int
     ) -> list[ProductView]:
-        return self.store.catalog.search(self.actor, text, category, offset=offset, limit=limit)
+        return self.store.catalog.search(self.actor, text, category, after=after, limit=limit)
 
     def load_categories(self) -> None:
         try:

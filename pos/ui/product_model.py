@@ -35,7 +35,8 @@ StockTextRole = Qt.ItemDataRole.UserRole + 3
 StateRole = Qt.ItemDataRole.UserRole + 4  # "ok" | "low" | "out" | "inactive"
 CategoryRole = Qt.ItemDataRole.UserRole + 5
 
-Fetch = Callable[[str, "str | None", int, int], list[ProductView]]
+# fetch(text, category, after, limit): the page after that product (None: the first page).
+Fetch = Callable[[str, "str | None", "ProductView | None", int], list[ProductView]]
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -137,9 +138,11 @@ class ProductModel(QAbstractListModel):
         self._loading = True  # guards re-entry: views call fetchMore while rows go in
         generation, offset = self._generation, len(self._rows)
         text, category, limit = self._text, self._category, self._page_size
+        # Key paging: continue after the last row shown (cheap at any depth, unlike OFFSET).
+        after = self._rows[-1].product if self._rows else None
 
         def load() -> list[ProductView]:
-            return self._fetch(text, category, offset, limit)
+            return self._fetch(text, category, after, limit)
 
         if self._runner is None:
             try:

@@ -36,9 +36,11 @@ def product(n: int, stock: int = 10) -> ProductView:
 CATALOG = [product(n) for n in range(25)]
 
 
-def fetch(text, category, offset, limit):
+def fetch(text, category, after, limit):
     rows = [p for p in CATALOG if text.lower() in p.name.lower()]
-    return rows[offset : offset + limit]
+    if after is not None:
+        rows = [p for p in rows if (p.name, p.id) > (after.name, after.id)]
+    return rows[:limit]
 
 
 class Spy:
