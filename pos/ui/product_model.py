@@ -72,6 +72,9 @@ def make_row(product: ProductView, currency: str) -> ProductRow:
     return ProductRow(product, price, stock, state, tooltip, accessible)
 
 
+MAX_PAGE = 1000  # what catalog.search returns at most
+
+
 class ProductModel(QAbstractListModel):
     """Catalog rows for the current search; `fetchMore` loads the next page."""
 
@@ -137,7 +140,10 @@ class ProductModel(QAbstractListModel):
             return
         self._loading = True  # guards re-entry: views call fetchMore while rows go in
         generation, offset = self._generation, len(self._rows)
-        text, category, limit = self._text, self._category, self._page_size
+        # Pages grow with what is already shown (up to MAX_PAGE): Qt lays out the whole
+        # icon grid on every insert, so fewer, larger inserts keep deep scrolling fast.
+        limit = min(MAX_PAGE, max(self._page_size, offset // 2))
+        text, category = self._text, self._category
         # Key paging: continue after the last row shown (cheap at any depth, unlike OFFSET).
         after = self._rows[-1].product if self._rows else None
 
@@ -146,20 +152,22 @@ class ProductModel(QAbstractListModel):
 
         if self._runner is None:
             try:
-                self._append(generation, offset, load())
+                self._append(generation, offset, load(), limit)
             except PosError as err:
                 self._failed(generation, err)
             return
         self._runner.submit(
             load,
-            lambda items: self._append(generation, offset, items),
+            lambda items: self._append(generation, offset, items, limit),
             lambda err: self._failed(generation, err),
         )
 
-    def _append(self, generation: int, offset: int, items: list[ProductView]) -> None:
+    def _append(
+        self, generation: int, offset: int, items: list[ProductView], limit: int
+    ) -> None:
         if generation != self._generation or offset != len(self._rows):
             return  # an answer to a search that was replaced
-        self._exhausted = len(items) < self._page_size
+        self._exhausted = len(items) < limit
         fresh = [p for p in items if p.id not in self._row_of]
         if fresh:
             first = len(self._rows)
