@@ -17,7 +17,6 @@ from bench import common
 from bench.catalog_data import load_catalog, product_id
 from bench.workers import merge, run_counters
 from pos.errors import PosError
-from pos.services import open_store
 
 DEFAULT_COUNTERS = (1, 2, 4, 8)
 CATALOG = 10_000
@@ -27,11 +26,7 @@ LINES = 5
 def checkout_worker(
     url: str, products: int, counter: str, seconds: float, start: Callable[[], Any]
 ) -> dict[str, Any]:
-    store = open_store(url)
-    try:
-        wire = common.WireCounter()
-        wire.attach(store.engine)
-        actor = common.clerk_login(store, counter)
+    with common.counter_session(url, counter) as (store, wire, actor):
         rng = random.Random(counter)
         pay = [("cash", Decimal("100000"))]
         checkout_lat: list[float] = []
@@ -86,8 +81,6 @@ def checkout_worker(
             "add_statements": round(add_wire[0] / add_wire[2], 2) if add_wire[2] else None,
             "add_round_trips": round(add_wire[1] / add_wire[2], 2) if add_wire[2] else None,
         }
-    finally:
-        store.close()
 
 
 def run(

@@ -130,6 +130,18 @@ def _migrate(url: str) -> None:
         store.auth.add_user(manager, CLERK[0], CLERK[1], role="clerk")
 
 
+@contextlib.contextmanager
+def counter_session(url: str, counter: str) -> Iterator[tuple[Store, WireCounter, Any]]:
+    """One counter process: its own store with every SQL statement counted, signed in."""
+    store = open_store(url)
+    try:
+        wire = WireCounter()
+        wire.attach(store.engine)
+        yield store, wire, clerk_login(store, counter)
+    finally:
+        store.close()
+
+
 def clerk_login(store: Store, counter: str) -> Any:
     return store.auth.login(CLERK[0], CLERK[1], counter=counter)
 

@@ -59,11 +59,7 @@ def _loop(seconds: float, start: Callable[[], Any], op: Callable[[int], None]) -
 def project_worker(
     url: str, product_id: str, counter: str, seconds: float, start: Callable[[], Any]
 ) -> dict[str, Any]:
-    store = open_store(url)
-    try:
-        wire = common.WireCounter()
-        wire.attach(store.engine)
-        actor = common.clerk_login(store, counter)
+    with common.counter_session(url, counter) as (store, wire, actor):
         pid = uuid.UUID(product_id)
         for _ in range(WARM_UP):
             store.cart.add(actor, pid, 1)
@@ -83,17 +79,11 @@ def project_worker(
             stats["latencies"].pop()
         stats["statements"], stats["round_trips"] = wire.per_op(before, stats["ops"], store.backend)
         return stats
-    finally:
-        store.close()
 
 
 def _record_one_pair(url: str, counter: str, pid: uuid.UUID) -> list[list[tuple[str, Any]]]:
     """The statements the project sends for one add and one remove of this counter."""
-    store = open_store(url)
-    try:
-        wire = common.WireCounter()
-        wire.attach(store.engine)
-        actor = common.clerk_login(store, counter)
+    with common.counter_session(url, counter) as (store, wire, actor):
         store.cart.add(actor, pid, 1)
         store.cart.remove(actor, pid)
         transactions = []
@@ -103,8 +93,6 @@ def _record_one_pair(url: str, counter: str, pid: uuid.UUID) -> list[list[tuple[
             wire.recording = False
             transactions.append([(sql, params) for sql, params, _many in wire.sql])
         return transactions
-    finally:
-        store.close()
 
 
 def baseline_worker(
@@ -146,11 +134,7 @@ def baseline_worker(
 def naive_worker(
     url: str, product_id: str, counter: str, seconds: float, start: Callable[[], Any]
 ) -> dict[str, Any]:
-    store = open_store(url)
-    try:
-        wire = common.WireCounter()
-        wire.attach(store.engine)
-        actor = common.clerk_login(store, counter)
+    with common.counter_session(url, counter) as (store, wire, actor):
         pid = uuid.UUID(product_id)
         cart_id = store.cart.add(actor, pid, 1).cart_id
         store.cart.remove(actor, pid)
@@ -228,8 +212,6 @@ def naive_worker(
             stats["latencies"].pop()
         stats["statements"], stats["round_trips"] = wire.per_op(before, stats["ops"], backend)
         return stats
-    finally:
-        store.close()
 
 
 VARIANTS = {"baseline": baseline_worker, "project": project_worker, "naive": naive_worker}
