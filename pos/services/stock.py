@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from sqlalchemy import insert, select, text, update
 
@@ -104,13 +104,7 @@ def change_stock(
         row = _sqlite_change(tx, product_id, delta, ledger, now, require_active)
     if row is None:
         _raise_refusal(tx, product_id, -delta)
-    change = StockChange(row[0], row[1], row[2], row[3], row[4])
-    tx.after_commit(
-        lambda: log_stock_update(
-            change.product_id, change.stock_after - delta, change.stock_after, ledger.reason
-        )
-    )
-    return change
+    return _logged(tx, row, delta, ledger.reason)
 
 
 def _sqlite_change(
@@ -256,31 +250,12 @@ def take_for_cart(
 
     Raises like change_stock when nothing was taken; a line pushed over its cap raises
     IntegrityError (the statement, stock included, did nothing)."""
-    now = utcnow()
-    row = (
-        tx.session.connection()
-        .execute(
-            _PG_TAKE_FOR_CART,
-            {
-                "qty": qty,
-                "now": now.replace(tzinfo=None),
-                "product_id": product_id,
-                "user_id": user_id,
-                "counter_id": counter_id,
-                "cart_id": cart_id,
-            },
-        )
-        .first()
+    row = _run_cart_statement(
+        tx, _PG_TAKE_FOR_CART, product_id, user_id, counter_id, cart_id, qty=qty
     )
     if row is None:
         _raise_refusal(tx, product_id, qty)
-    change = StockChange(row[0], row[1], row[2], row[3], row[4])
-    tx.after_commit(
-        lambda: log_stock_update(
-            change.product_id, change.stock_after + qty, change.stock_after, "cart_add"
-        )
-    )
-    return CartLineChange(change, row[5], row[6])
+    return CartLineChange(_logged(tx, row, -qty, "cart_add"), row[5], row[6])
 
 
 def return_from_cart(
@@ -288,28 +263,40 @@ def return_from_cart(
 ) -> tuple[StockChange, int] | None:
     """PostgreSQL: delete a cart line and give its quantity back (the change and that
     quantity); None if the cart had no such line (nothing written)."""
-    now = utcnow()
-    row = (
-        tx.session.connection()
-        .execute(
-            _PG_RETURN_FROM_CART,
-            {
-                "now": now.replace(tzinfo=None),
-                "product_id": product_id,
-                "user_id": user_id,
-                "counter_id": counter_id,
-                "cart_id": cart_id,
-            },
-        )
-        .first()
-    )
+    row = _run_cart_statement(tx, _PG_RETURN_FROM_CART, product_id, user_id, counter_id, cart_id)
     if row is None:
         return None
-    change = StockChange(row[0], row[1], row[2], row[3], row[4])
     given_back = int(row[5])
+    return _logged(tx, row, given_back, "cart_remove"), given_back
+
+
+def _run_cart_statement(
+    tx: Tx,
+    statement: Any,
+    product_id: uuid.UUID,
+    user_id: int | None,
+    counter_id: int,
+    cart_id: int,
+    **extra: Any,
+) -> Any:
+    """One of the PostgreSQL cart statements, on the session's connection (no ORM layer)."""
+    params = {
+        "now": utcnow().replace(tzinfo=None),
+        "product_id": product_id,
+        "user_id": user_id,
+        "counter_id": counter_id,
+        "cart_id": cart_id,
+        **extra,
+    }
+    return tx.session.connection().execute(statement, params).first()
+
+
+def _logged(tx: Tx, row: Any, delta: int, reason: str) -> StockChange:
+    """The change a statement returned, with the seed's stock log line after the commit."""
+    change = StockChange(row[0], row[1], row[2], row[3], row[4])
     tx.after_commit(
         lambda: log_stock_update(
-            change.product_id, change.stock_after - given_back, change.stock_after, "cart_remove"
+            change.product_id, change.stock_after - delta, change.stock_after, reason
         )
     )
-    return change, given_back
+    return change
