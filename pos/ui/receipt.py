@@ -73,8 +73,8 @@ table {{ width: 100%; }}
 </style></head><body>
 <h1>{e(order.store_name or "Receipt")}</h1>
 <p align='center' class='muted'>Thank you for shopping with us</p>
+<p align='center'>Order <b>{e(order.order_number)}</b></p>
 <table width='100%' cellspacing='0' cellpadding='1'>
-<tr><td>Order</td><td align='right'><b>{e(order.order_number)}</b></td></tr>
 <tr><td>Date</td><td align='right'>{e(local_time(order.created_at))}</td></tr>
 <tr><td>Counter</td><td align='right'>{e(order.counter_code)}</td></tr>
 <tr><td>Clerk</td><td align='right'>{e(order.clerk)}</td></tr>
