@@ -7,6 +7,7 @@ never deadlocks with counters or with another bulk edit).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
@@ -106,41 +107,43 @@ class BulkService:
         self._events = events
 
     def set_category(self, actor: Actor, product_ids_: Any, category: str | None) -> int:
-        ids = product_ids(product_ids_)
-
-        def work(tx: Tx) -> int:
-            require_active_manager(tx, actor)
-            lock_products(tx, ids)
-            cid = category_id(tx, category)
-            for start in range(0, len(ids), CHUNK):
-                tx.session.execute(
-                    update(Product)
-                    .where(Product.id.in_(ids[start : start + CHUNK]))
-                    .values(category_id=cid, updated_at=utcnow())
-                )
-            notify_products(tx, ids)
-            return len(ids)
-
-        done = self._uow.run(work, operation="bulk.set_category", actor=actor)
-        self._events.products_changed(ids)
-        return done
+        return self._set_fields(
+            actor,
+            product_ids_,
+            "bulk.set_category",
+            lambda tx: {"category_id": category_id(tx, category)},
+        )
 
     def set_active(self, actor: Actor, product_ids_: Any, active: bool) -> int:
+        return self._set_fields(
+            actor, product_ids_, "bulk.set_active", lambda _tx: {"active": bool(active)}
+        )
+
+    def _set_fields(
+        self,
+        actor: Actor,
+        product_ids_: Any,
+        operation: str,
+        values: Callable[[Tx], dict[str, Any]],
+    ) -> int:
+        """The same column values for many products, in one transaction (locked in id order).
+        `values` runs after the locks, inside the transaction (a category may be created)."""
         ids = product_ids(product_ids_)
 
         def work(tx: Tx) -> int:
             require_active_manager(tx, actor)
             lock_products(tx, ids)
+            fields = values(tx)
             for start in range(0, len(ids), CHUNK):
                 tx.session.execute(
                     update(Product)
                     .where(Product.id.in_(ids[start : start + CHUNK]))
-                    .values(active=bool(active), updated_at=utcnow())
+                    .values(updated_at=utcnow(), **fields)
                 )
             notify_products(tx, ids)
             return len(ids)
 
-        done = self._uow.run(work, operation="bulk.set_active", actor=actor)
+        done = self._uow.run(work, operation=operation, actor=actor)
         self._events.products_changed(ids)
         return done
 
