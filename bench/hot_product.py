@@ -28,8 +28,8 @@ from pos.db import normalize_url
 from pos.errors import PosError
 from pos.models import Cart, CartLine, Product, StockMovement, utcnow
 from pos.services import open_store
-from pos.services.cart_reads import snapshot
-from pos.services.uow import Tx
+from pos.services.plumbing.uow import Tx
+from pos.services.selling.cart_reads import snapshot
 
 DEFAULT_COUNTERS = (1, 2, 4, 8)
 HOT_STOCK = 1_000

@@ -181,7 +181,7 @@ def make_deb(bundle: Path, version: str) -> Path:
     apps.mkdir(parents=True)
     shutil.copy2(HERE / "linux" / "pos.desktop", apps / "pos.desktop")
     icons = stage / "usr" / "share" / "icons" / "hicolor"
-    icon_src = ROOT / "resources" / "icons"
+    icon_src = ROOT / "pos" / "resources" / "icons"
     for size, src, name in (
         ("48x48", "pos-48.png", "pos.png"),
         ("256x256", "pos.png", "pos.png"),

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from pos import __version__, config
 from pos.errors import PosError
 from pos.logs import configure_logging
-from pos.models.views import Actor
 from pos.services import Store, open_store
+from pos.views import Actor
 
 
 def _connection_options(default: object) -> argparse.ArgumentParser:

@@ -15,9 +15,9 @@ from sqlalchemy import select, update
 
 from pos.errors import ErrorCode, PosError
 from pos.models import Cart, Order, StockMovement, utcnow
-from pos.models.views import Actor
 from pos.paths import resources_dir
-from pos.services.store import Store
+from pos.services.facade import Store
+from pos.views import Actor
 
 DEMO_MANAGER = "manager"
 DEMO_CLERK = "clerk"

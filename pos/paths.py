@@ -12,7 +12,7 @@ def resources_dir() -> Path:
     if bundle:
         candidates.append(Path(bundle) / "resources")
     here = Path(__file__).resolve().parent
-    candidates += [here / "resources", here.parent / "resources"]
+    candidates.append(here / "resources")
     for candidate in candidates:
         if (candidate / "demo_catalog.csv").exists():
             return candidate

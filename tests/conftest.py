@@ -18,8 +18,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from pos.db import normalize_url
-from pos.models.views import Actor, ProductView
 from pos.services import Store, open_store
+from pos.views import Actor, ProductView
 
 PG_ENV = "POS_TEST_DATABASE_URL"
 MANAGER_PASSWORD = "boss-password-1"

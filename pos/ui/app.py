@@ -9,14 +9,14 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QDialog
 
 from pos.errors import PosError
-from pos.models.views import Actor
-from pos.services.store import Store, open_store
+from pos.services.facade import Store, open_store
 from pos.ui import style
 from pos.ui.counter_window import CounterWindow
 from pos.ui.dialogs import Dialogs
 from pos.ui.live_bridge import LiveBridge
 from pos.ui.login_dialog import LoginDialog
 from pos.ui.setup_dialog import SetupDialog
+from pos.views import Actor
 
 log = logging.getLogger("pos.ui.app")
 

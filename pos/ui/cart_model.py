@@ -16,9 +16,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from pos.models.views import CartLineView, CartView
 from pos.money import format_money
 from pos.ui import style
+from pos.views import CartLineView, CartView
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ProductIdRole = Qt.ItemDataRole.UserRole + 1

@@ -25,14 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from pos.errors import PosError
-from pos.models.views import Actor, CartView, CustomerView, OrderView
 from pos.money import format_money
-from pos.services.store import Store
+from pos.services.facade import Store
 from pos.ui import receipt
 from pos.ui.dialogs import Dialogs
 from pos.ui.login_dialog import plain_label
 from pos.ui.style import fix_minimum_size
 from pos.ui.worker import TaskRunner
+from pos.views import Actor, CartView, CustomerView, OrderView
 
 CENT = Decimal("0.01")
 

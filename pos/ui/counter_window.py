@@ -27,10 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from pos.errors import ErrorCode, PosError
-from pos.models.views import Actor, CartView, OrderView, ProductView
 from pos.money import format_money
-from pos.services.events import Change
-from pos.services.store import Store
+from pos.services.facade import Store
+from pos.services.plumbing.events import Change
 from pos.ui import receipt
 from pos.ui.cart_model import CartModel
 from pos.ui.cart_view import CartTable
@@ -43,6 +42,7 @@ from pos.ui.product_model import ProductModel, ProductRole
 from pos.ui.style import app_icon
 from pos.ui.thumbnails import ThumbnailCache
 from pos.ui.worker import TaskRunner
+from pos.views import Actor, CartView, OrderView, ProductView
 
 log = logging.getLogger("pos.ui.counter")
 

@@ -1,6 +1,6 @@
 """Qt side of live sync: owns the store's listener and re-emits on the GUI thread.
 
-The listener (pos.services.live) publishes into `store.events` from its own thread; this
+The listener (pos.services.plumbing.live) publishes into `store.events` from its own thread; this
 QObject forwards every Change through a queued signal, so slots run on the GUI thread and
 may touch models. It also turns the listener's connection state into `onlineChanged`,
 after a short grace period so a reconnect that takes a fraction of a second does not
@@ -21,9 +21,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from pos.services.events import Change
-from pos.services.live import LiveSync
-from pos.services.store import Store
+from pos.services.facade import Store
+from pos.services.plumbing.events import Change
+from pos.services.plumbing.live import LiveSync
 
 
 class LiveBridge(QObject):

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from pos.errors import PosError
-from pos.models.views import Actor
-from pos.services.store import Store
+from pos.services.facade import Store
 from pos.ui.style import app_icon, fix_minimum_size
+from pos.views import Actor
 
 
 def plain_label(text: str = "", name: str | None = None) -> QLabel:

@@ -24,10 +24,10 @@ from PySide6.QtCore import (
 )
 
 from pos.errors import PosError
-from pos.models.views import ProductView
 from pos.money import format_money
 from pos.ui.thumbnails import ThumbnailCache
 from pos.ui.worker import TaskRunner
+from pos.views import ProductView
 
 ProductRole = Qt.ItemDataRole.UserRole + 1
 PriceTextRole = Qt.ItemDataRole.UserRole + 2

@@ -19,8 +19,8 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QWidget
 
-from pos.models.views import OrderView
 from pos.money import format_money
+from pos.views import OrderView
 
 RECEIPT_WIDTH_MM = 80.0
 MM_PER_POINT = 25.4 / 72

@@ -44,7 +44,7 @@ def save(widget: QWidget, path: Path) -> Path:
 
 def render(outdir: Path, width: int, height: int) -> list[Path]:
     from pos.demo import seed_demo
-    from pos.services.store import open_store
+    from pos.services.facade import open_store
     from pos.ui import receipt
     from pos.ui.app import application, build_login_dialog
     from pos.ui.counter_window import CounterWindow

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
 
 from pos.demo import seed_demo
 from pos.errors import PosError
-from pos.models.views import Actor
-from pos.services.store import Store
+from pos.services.facade import Store
 from pos.ui.login_dialog import plain_label
 from pos.ui.style import app_icon, fix_minimum_size
+from pos.views import Actor
 
 
 class SetupDialog(QDialog):

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from pos import config
 from pos.demo import seed_demo
-from pos.models.views import Actor, ProductView
 from pos.services import Store, open_store
 from pos.ui import style
 from pos.ui.counter_window import CounterWindow
 from pos.ui.dialogs import Dialogs
+from pos.views import Actor, ProductView
 
 MANAGER_PASSWORD = "manager-pass-1"
 CLERK_PASSWORD = "1234"

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QWidget
 
 from pos.errors import ErrorCode, PosError
-from pos.services.products_admin import ProductQuery
+from pos.services.catalog.products_admin import ProductQuery
 from pos.ui.admin.product_model import PAGE
 from pos.ui.admin.window import AdminWindow
 from pos.ui.dialogs import Dialogs

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from pos.models.views import CartLineView, CartView, ProductView
 from pos.ui.cart_model import COL_QTY, CartModel
 from pos.ui.product_model import ProductModel, StateRole
 from pos.ui.thumbnails import ThumbnailCache
 from pos.ui.worker import TaskRunner
+from pos.views import CartLineView, CartView, ProductView
 
 pytestmark = pytest.mark.gui
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from pos.errors import ErrorCode, PosError
 from pos.models import Product, StockMovement
-from pos.services.product_io import COLUMNS
+from pos.services.catalog.csv_io import COLUMNS
 
 HEADER = ",".join(COLUMNS)
 

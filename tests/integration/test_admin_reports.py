@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from pos.errors import ErrorCode, PosError
 from pos.models import FailedOperation, Order, StockMovement
-from pos.services.reports import write_report_csv
+from pos.services.store.reports import write_report_csv
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from pos.errors import ErrorCode, PosError
 from pos.models import FailedOperation, StockMovement
-from pos.services.products_admin import ProductQuery
-from pos.services.reorder import write_reorder_csv
+from pos.services.catalog.products_admin import ProductQuery
+from pos.services.catalog.reorder import write_reorder_csv
 
 
 def _ledger(store, pid):

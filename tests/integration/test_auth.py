@@ -5,7 +5,7 @@ from sqlalchemy import select, update
 
 from pos.errors import ErrorCode, PosError
 from pos.models import User, utcnow
-from pos.services.passwords import hash_password, verify_password
+from pos.services.people.passwords import hash_password, verify_password
 
 
 def test_passwords_are_scrypt_hashed(store, manager, clerk):

@@ -15,8 +15,8 @@ from sqlalchemy.engine import make_url
 
 from pos.errors import ErrorCode, PosError
 from pos.services import open_store
-from pos.services.events import Change
-from pos.services.live import conninfo_from_url
+from pos.services.plumbing.events import Change
+from pos.services.plumbing.live import conninfo_from_url
 from tests.integration.helpers import snapshot
 from tests.integration.live_worker import PrivatePostgres, TcpProxy
 

@@ -103,7 +103,7 @@ def test_spec_bundles_migrations_resources_and_metadata(spec):
     assert ("demo_catalog.csv", "resources") in dests
     assert ("pos.png", "resources/icons") in dests
     images = [d for d in dests if d[1] == "resources/images"]
-    assert len(images) == len(list((ROOT / "resources" / "images").glob("*.png")))
+    assert len(images) == len(list((ROOT / "pos" / "resources" / "images").glob("*.png")))
     assert not [src for src, _ in datas if "__pycache__" in src or src.endswith(".pyc")]
     assert ("<metadata pos>", "pos.dist-info") in datas  # what pos --version reads
 

@@ -3,7 +3,7 @@ import uuid
 import pytest
 
 from pos.errors import ErrorCode, PosError
-from pos.services import validation
+from pos.services.plumbing import validation
 
 
 def test_error_dict_is_the_seed_format():

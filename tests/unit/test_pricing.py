@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from pos.errors import PosError
 from pos.money import from_cents, round_half_up, to_cents
-from pos.services.pricing import PriceRules, tax_cents, totals
+from pos.services.pricing.totals import PriceRules, tax_cents, totals
 
 SEED = PriceRules()  # 8% tax, 15.99 shipping, free over 200.00
 

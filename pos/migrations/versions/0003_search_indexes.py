@@ -3,7 +3,7 @@
 Counter search is `lower(name) LIKE '%text%' OR sku = text OR barcode = text`. A
 substring LIKE cannot use a b-tree, so on a big catalog it scanned every row. PostgreSQL
 gets a GIN trigram index on lower(name), which the unchanged query uses directly. SQLite
-gets an FTS5 trigram index the search uses to narrow candidates (pos.services.catalog);
+gets an FTS5 trigram index the search uses to narrow candidates (pos.services.catalog.products);
 it indexes `product_search`, a copy of the names keyed by an INTEGER PRIMARY KEY so
 VACUUM cannot renumber it, kept in step with products by triggers.
 

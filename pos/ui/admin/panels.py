@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from pos.errors import PosError
-from pos.models.views import Actor, CustomerView, OpenCartView, UserView
 from pos.money import format_money
-from pos.services.reorder import ReorderLine, write_reorder_csv
+from pos.services.catalog.reorder import ReorderLine, write_reorder_csv
 from pos.ui.admin.list_model import Column, ListTableModel
 from pos.ui.admin.product_dialog import plain_label
 from pos.ui.admin.products_panel import table_view
 from pos.ui.dialogs import Dialogs
 from pos.ui.worker import TaskRunner
+from pos.views import Actor, CustomerView, OpenCartView, UserView
 
 
 def fit_columns(view: Any, stretch: int) -> None:

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from pos.errors import PosError
-from pos.models.views import ProductView
 from pos.paths import image_path
+from pos.views import ProductView
 
 Save = Callable[[dict[str, Any]], ProductView]
 PickImage = Callable[[], str | None]

@@ -16,12 +16,12 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from pos.models.views import Actor
 from pos.money import format_money
-from pos.services.products_admin import AdminProductRow, ProductQuery
+from pos.services.catalog.products_admin import AdminProductRow, ProductQuery
 from pos.ui.admin.list_model import ALERT_BRUSH, LEFT, RIGHT
 from pos.ui.dialogs import plain_tooltip
 from pos.ui.worker import TaskRunner
+from pos.views import Actor
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200

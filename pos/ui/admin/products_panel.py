@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from pos.errors import PosError
-from pos.models.views import Actor, MovementView, ProductView
 from pos.money import format_money
-from pos.services.products_admin import ProductQuery
+from pos.services.catalog.products_admin import ProductQuery
 from pos.ui.admin.list_model import Column, ListTableModel
 from pos.ui.admin.product_dialog import ProductDialog, plain_label
 from pos.ui.admin.product_model import AdminProductModel
 from pos.ui.admin.stock_dialog import StockDialog
 from pos.ui.dialogs import Dialogs
 from pos.ui.worker import TaskRunner
+from pos.views import Actor, MovementView, ProductView
 
 SEARCH_DELAY_MS = 250
 

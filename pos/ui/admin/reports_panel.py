@@ -21,7 +21,13 @@ from PySide6.QtWidgets import (
 
 from pos.errors import PosError
 from pos.money import format_money
-from pos.services.reports import ErrorCount, ProductSales, SalesReport, Turnover, write_report_csv
+from pos.services.store.reports import (
+    ErrorCount,
+    ProductSales,
+    SalesReport,
+    Turnover,
+    write_report_csv,
+)
 from pos.ui.admin.list_model import Column, ListTableModel
 from pos.ui.admin.panels import _Panel
 from pos.ui.admin.product_dialog import plain_label

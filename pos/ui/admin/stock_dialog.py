@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from pos.errors import PosError
-from pos.models.views import ProductView
 from pos.ui.admin.product_dialog import plain_label
+from pos.views import ProductView
 
 MODES = ("receive", "adjust", "stocktake")
 # mode, amount, reason, note -> the product after the change

@@ -10,13 +10,13 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from pos.errors import ErrorCode, PosError
-from pos.models.views import Actor
-from pos.services.events import Change
+from pos.services.plumbing.events import Change
 from pos.ui.admin.panels import AlertsPanel, CartsPanel, PeoplePanel, SettingsPanel
 from pos.ui.admin.products_panel import ProductsPanel
 from pos.ui.admin.reports_panel import ReportsPanel
 from pos.ui.dialogs import Dialogs
 from pos.ui.worker import TaskRunner
+from pos.views import Actor
 
 log = logging.getLogger("pos.ui.admin")
 

@@ -13,7 +13,7 @@ The CSV is the source of truth; it is validated (unique SKUs, unique valid EAN-1
 numeric fields) before anything is written. Output is deterministic for a given Qt version and
 font set. Run it offscreen from anywhere::
 
-    python resources/tools/make_demo_assets.py
+    python tools/make_demo_assets.py
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from PySide6.QtGui import (  # noqa: E402
 )
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
-RESOURCES = Path(__file__).resolve().parent.parent
+RESOURCES = Path(__file__).resolve().parent.parent / "pos" / "resources"
 CSV_PATH = RESOURCES / "demo_catalog.csv"
 IMAGES_DIR = RESOURCES / "images"
 ICONS_DIR = RESOURCES / "icons"

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import bindparam, select
 
 from pos.models import Cart, CartLine, Product, StoreSettings
-from pos.models.views import CartLineView, CartView
 from pos.money import from_cents
-from pos.services.pricing import PriceRules, line_cents, totals
-from pos.services.uow import Tx
+from pos.services.plumbing.uow import Tx
+from pos.services.pricing.totals import PriceRules, line_cents, totals
+from pos.views import CartLineView, CartView
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sqlalchemy import insert, select, text, update
 from pos.errors import ErrorCode, PosError
 from pos.logs import log_stock_update
 from pos.models import Product, StockMovement, utcnow
-from pos.services.uow import Tx
+from pos.services.plumbing.uow import Tx
 
 STOCK_CHANNEL = "pos_stock"
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from pos.db import READONLY
 from pos.errors import ErrorCode, PosError
 from pos.models import FailedOperation, utcnow
-from pos.models.views import Actor
+from pos.views import Actor
 
 T = TypeVar("T")
 log = logging.getLogger("pos.ops")

@@ -23,12 +23,12 @@ from pos.models import (
     StockMovement,
     utcnow,
 )
-from pos.models.views import Actor, ProductView
-from pos.services import validation
-from pos.services.auth import require_active_manager
-from pos.services.catalog import PRODUCT_COLUMNS, to_view
-from pos.services.events import Change, EventHub
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.catalog.products import PRODUCT_COLUMNS, to_view
+from pos.services.people.auth import require_active_manager
+from pos.services.plumbing import validation
+from pos.services.plumbing.events import Change, EventHub
+from pos.services.plumbing.uow import Tx, UnitOfWork
+from pos.views import Actor, ProductView
 
 
 @dataclass(frozen=True)

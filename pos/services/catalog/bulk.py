@@ -15,14 +15,14 @@ from sqlalchemy import Table, bindparam, insert, select, text, update
 
 from pos.errors import ErrorCode, PosError
 from pos.models import PriceChange, Product, utcnow
-from pos.models.views import Actor
 from pos.money import round_half_up
-from pos.services import validation
-from pos.services.auth import require_active_manager
-from pos.services.catalog import category_id
-from pos.services.events import EventHub
-from pos.services.stock import Ledger, change_stock
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.catalog.products import category_id
+from pos.services.people.auth import require_active_manager
+from pos.services.plumbing import validation
+from pos.services.plumbing.events import EventHub
+from pos.services.plumbing.uow import Tx, UnitOfWork
+from pos.services.selling.stock import Ledger, change_stock
+from pos.views import Actor
 
 _TABLE = cast(Table, Product.__table__)
 MAX_BULK = 100_000

@@ -11,26 +11,26 @@ from pos import schema
 from pos.config import load_settings
 from pos.db import create_pos_engine
 from pos.errors import ErrorCode, PosError
-from pos.services.audit import AuditService
-from pos.services.auth import AuthService
-from pos.services.bulk import BulkService  # admin window (issue 7)
-from pos.services.cart import CartService
-from pos.services.carts_admin import CartsAdminService
-from pos.services.catalog import CatalogService
-from pos.services.checkout import CheckoutService
-from pos.services.customers import CustomerService
-from pos.services.events import EventHub
-from pos.services.inventory import InventoryService
-from pos.services.orders import OrderService
-from pos.services.product_io import ProductIOService
-from pos.services.products_admin import ProductsAdminService
-from pos.services.reorder import ReorderService
-from pos.services.reports import ReportService
-from pos.services.store_settings import SettingsService
-from pos.services.uow import UnitOfWork, translate_error
+from pos.services.catalog.bulk import BulkService  # admin window (issue 7)
+from pos.services.catalog.csv_io import ProductIOService
+from pos.services.catalog.inventory import InventoryService
+from pos.services.catalog.products import CatalogService
+from pos.services.catalog.products_admin import ProductsAdminService
+from pos.services.catalog.reorder import ReorderService
+from pos.services.people.auth import AuthService
+from pos.services.people.customers import CustomerService
+from pos.services.plumbing.events import EventHub
+from pos.services.plumbing.uow import UnitOfWork, translate_error
+from pos.services.selling.cart import CartService
+from pos.services.selling.carts_admin import CartsAdminService
+from pos.services.selling.checkout import CheckoutService
+from pos.services.selling.orders import OrderService
+from pos.services.store.audit import AuditService
+from pos.services.store.reports import ReportService
+from pos.services.store.settings import SettingsService
 
 if TYPE_CHECKING:
-    from pos.services.live import LiveSync
+    from pos.services.plumbing.live import LiveSync
 
 
 class Store:
@@ -97,14 +97,15 @@ class Store:
     # -- live sync and health (issue 4) -------------------------------------------
     def live(self, **options: float) -> LiveSync:
         """A not-yet-started listener that publishes other counters' changes into
-        `self.events` (PostgreSQL LISTEN, or SQLite data_version polling); see pos.services.live."""
-        from pos.services.live import create_live_sync
+        `self.events` (PostgreSQL LISTEN, or SQLite data_version polling); see
+        pos.services.plumbing.live."""
+        from pos.services.plumbing.live import create_live_sync
 
         return create_live_sync(self.engine, self.events, **options)
 
     def ping(self) -> float:
         """Seconds for one round trip to the database, or PosError DATABASE_ERROR."""
-        from pos.services.health import ping
+        from pos.services.store.health import ping
 
         return ping(self.engine)
 

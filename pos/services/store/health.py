@@ -7,7 +7,7 @@ import time
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from pos.services.uow import translate_error
+from pos.services.plumbing.uow import translate_error
 
 
 def ping(engine: Engine) -> float:

@@ -30,10 +30,10 @@ from sqlalchemy import func, select
 from pos.errors import ErrorCode, PosError
 from pos.files import write_text_file
 from pos.models import Cart, FailedOperation, Order, OrderItem, Product, StockMovement
-from pos.models.views import Actor
 from pos.money import from_cents, round_half_up
-from pos.services.auth import require_active_manager
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.people.auth import require_active_manager
+from pos.services.plumbing.uow import Tx, UnitOfWork
+from pos.views import Actor
 
 MAX_DAYS = 3660
 TOP_LIMIT = 10

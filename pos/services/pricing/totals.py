@@ -10,8 +10,8 @@ from pos.models.store import (
     DEFAULT_SHIPPING_CENTS,
     DEFAULT_TAX_RATE_PPM,
 )
-from pos.models.views import Totals
 from pos.money import from_cents
+from pos.views import Totals
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from pos.errors import ErrorCode, PosError
 from pos.models import Counter, Customer, Order, OrderItem, Payment, StoreSettings, User
-from pos.models.views import Actor, OrderLineView, OrderView, PaymentView
 from pos.money import from_cents
-from pos.services import validation
-from pos.services.uow import Tx, UnitOfWork, records_failures
+from pos.services.plumbing import validation
+from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
+from pos.views import Actor, OrderLineView, OrderView, PaymentView
 
 
 def load_order(tx: Tx, order_id: int) -> OrderView:

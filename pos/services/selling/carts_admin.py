@@ -9,13 +9,13 @@ from sqlalchemy import select, update
 
 from pos.errors import ErrorCode, PosError
 from pos.models import Cart, CartLine, Counter, Product, User, utcnow
-from pos.models.views import Actor, CartLineView, OpenCartView
 from pos.money import from_cents
-from pos.services import validation
-from pos.services.auth import require_active_manager
-from pos.services.events import Change, EventHub
-from pos.services.stock import Ledger, change_stock
-from pos.services.uow import Tx, UnitOfWork, records_failures
+from pos.services.people.auth import require_active_manager
+from pos.services.plumbing import validation
+from pos.services.plumbing.events import Change, EventHub
+from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
+from pos.services.selling.stock import Ledger, change_stock
+from pos.views import Actor, CartLineView, OpenCartView
 
 
 @records_failures("carts")

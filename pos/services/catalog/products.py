@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from pos.errors import ErrorCode, PosError
 from pos.models import Category, PriceChange, Product, utcnow
-from pos.models.views import Actor, ProductPage, ProductView
 from pos.money import from_cents, to_cents
-from pos.services import validation
-from pos.services.auth import require_active_manager
-from pos.services.events import Change, EventHub
-from pos.services.stock import Ledger, change_stock
-from pos.services.uow import Tx, UnitOfWork, records_failures
+from pos.services.people.auth import require_active_manager
+from pos.services.plumbing import validation
+from pos.services.plumbing.events import Change, EventHub
+from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
+from pos.services.selling.stock import Ledger, change_stock
+from pos.views import Actor, ProductPage, ProductView
 
 PRODUCT_COLUMNS = (
     Product.id,

@@ -8,10 +8,10 @@ from sqlalchemy import func, insert, or_, select
 
 from pos.errors import ErrorCode, PosError
 from pos.models import Customer, utcnow
-from pos.models.views import Actor, CustomerView
-from pos.services import validation
-from pos.services.auth import require_active_manager
-from pos.services.uow import Tx, UnitOfWork, records_failures
+from pos.services.people.auth import require_active_manager
+from pos.services.plumbing import validation
+from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
+from pos.views import Actor, CustomerView
 
 
 def _view(c: Customer) -> CustomerView:

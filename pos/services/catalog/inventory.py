@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from pos.errors import ErrorCode, PosError
 from pos.models import Counter, Product, StockMovement, User
-from pos.models.views import Actor, MovementView, ProductView
-from pos.services import validation
-from pos.services.auth import require_active_manager
-from pos.services.catalog import load_product
-from pos.services.events import EventHub
-from pos.services.stock import Ledger, change_stock
-from pos.services.uow import Tx, UnitOfWork, records_failures
+from pos.services.catalog.products import load_product
+from pos.services.people.auth import require_active_manager
+from pos.services.plumbing import validation
+from pos.services.plumbing.events import EventHub
+from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
+from pos.services.selling.stock import Ledger, change_stock
+from pos.views import Actor, MovementView, ProductView
 
 MANUAL_REASONS = ("receive", "adjust", "return")
 

@@ -20,9 +20,9 @@ from sqlalchemy import func, select
 from pos.errors import ErrorCode, PosError
 from pos.files import write_text_file
 from pos.models import Cart, CartLine, Category, Product
-from pos.models.views import Actor
-from pos.services.auth import require_active_manager
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.people.auth import require_active_manager
+from pos.services.plumbing.uow import Tx, UnitOfWork
+from pos.views import Actor
 
 ALERT_LIMIT = 1000
 

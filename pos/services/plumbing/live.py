@@ -34,7 +34,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
 from pos.db import PG_TCP_OPTIONS
-from pos.services.events import Change, EventHub
+from pos.services.plumbing.events import Change, EventHub
 
 log = logging.getLogger("pos.live")
 

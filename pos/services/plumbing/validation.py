@@ -7,7 +7,7 @@ from typing import Any
 
 from pos.errors import ErrorCode, PosError
 from pos.models import MAX_LINE_QUANTITY
-from pos.models.views import Actor
+from pos.views import Actor
 
 
 def product_id(value: Any) -> uuid.UUID:

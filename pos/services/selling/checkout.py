@@ -15,15 +15,15 @@ from sqlalchemy import Boolean, Integer, bindparam, insert, select, text, update
 from pos.errors import ErrorCode, PosError
 from pos.models import Cart, Order, OrderItem, Payment, User, utcnow
 from pos.models.base import UtcDateTime
-from pos.models.views import Actor, OrderLineView, OrderView, PaymentView
 from pos.money import from_cents, to_cents
-from pos.services import validation
-from pos.services.cart import _require_active_customer
-from pos.services.cart_reads import OpenCart, lock_open_cart, snapshot
-from pos.services.events import EventHub
-from pos.services.orders import load_order
-from pos.services.pricing import totals
-from pos.services.uow import Tx, UnitOfWork, records_failures
+from pos.services.plumbing import validation
+from pos.services.plumbing.events import EventHub
+from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
+from pos.services.pricing.totals import totals
+from pos.services.selling.cart import _require_active_customer
+from pos.services.selling.cart_reads import OpenCart, lock_open_cart, snapshot
+from pos.services.selling.orders import load_order
+from pos.views import Actor, OrderLineView, OrderView, PaymentView
 
 PAYMENT_METHODS = ("cash", "card")
 

@@ -17,9 +17,9 @@ from pos.models import (
     Product,
     StockMovement,
 )
-from pos.models.views import AuditReport
-from pos.services.pricing import tax_cents
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.plumbing.uow import Tx, UnitOfWork
+from pos.services.pricing.totals import tax_cents
+from pos.views import AuditReport
 
 MAX_LISTED = 50  # per kind of problem; the count says how many more
 

@@ -27,14 +27,14 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from pos.errors import ErrorCode, PosError
 from pos.files import write_text_file
 from pos.models import Category, PriceChange, Product, StockMovement, utcnow
-from pos.models.views import Actor
 from pos.money import CENT, from_cents
-from pos.services.auth import require_active_manager
-from pos.services.bulk import lock_products, notify_products
-from pos.services.catalog import category_id
-from pos.services.events import Change, EventHub
-from pos.services.stock import Ledger, change_stock
-from pos.services.uow import Tx, UnitOfWork
+from pos.services.catalog.bulk import lock_products, notify_products
+from pos.services.catalog.products import category_id
+from pos.services.people.auth import require_active_manager
+from pos.services.plumbing.events import Change, EventHub
+from pos.services.plumbing.uow import Tx, UnitOfWork
+from pos.services.selling.stock import Ledger, change_stock
+from pos.views import Actor
 
 COLUMNS = (
     "sku",

@@ -17,9 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from pos.errors import ErrorCode, PosError
 from pos.logs import log_cart_action
 from pos.models import MAX_LINE_QUANTITY, Cart, CartLine, Customer, utcnow
-from pos.models.views import Actor, CartView
-from pos.services import validation
-from pos.services.cart_reads import (
+from pos.services.plumbing import validation
+from pos.services.plumbing.events import EventHub
+from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
+from pos.services.selling.cart_reads import (
     OpenCart,
     build_snapshot,
     lock_open_cart,
@@ -27,9 +28,8 @@ from pos.services.cart_reads import (
     snapshot,
     with_line,
 )
-from pos.services.events import EventHub
-from pos.services.stock import Ledger, change_stock, return_from_cart, take_for_cart
-from pos.services.uow import Tx, UnitOfWork, records_failures
+from pos.services.selling.stock import Ledger, change_stock, return_from_cart, take_for_cart
+from pos.views import Actor, CartView
 
 
 @records_failures("cart")

@@ -8,12 +8,12 @@ from sqlalchemy import func, select, update
 
 from pos.errors import ErrorCode, PosError
 from pos.models import StoreSettings
-from pos.models.views import Actor, StoreSettingsView
 from pos.money import from_cents, ppm_to_rate, rate_to_ppm, to_cents
-from pos.services import validation
-from pos.services.auth import require_active_manager
-from pos.services.events import Change, EventHub
-from pos.services.uow import Tx, UnitOfWork, records_failures
+from pos.services.people.auth import require_active_manager
+from pos.services.plumbing import validation
+from pos.services.plumbing.events import Change, EventHub
+from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
+from pos.views import Actor, StoreSettingsView
 
 
 def load_settings(tx: Tx) -> StoreSettingsView:

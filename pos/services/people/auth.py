@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from pos.errors import ErrorCode, PosError
 from pos.models import ROLES, Counter, User, utcnow
-from pos.models.views import Actor, UserView
-from pos.services import validation
-from pos.services.passwords import DUMMY_HASH, hash_password, verify_password
-from pos.services.uow import Tx, UnitOfWork, records_failures
+from pos.services.people.passwords import DUMMY_HASH, hash_password, verify_password
+from pos.services.plumbing import validation
+from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
+from pos.views import Actor, UserView
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=5)

@@ -1,0 +1,1 @@
+"""Catalog: products, search, field rules, CSV, bulk changes, stock receiving, reorder."""

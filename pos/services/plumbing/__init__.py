@@ -1,0 +1,1 @@
+"""Plumbing: units of work, the change bus, live listeners, input validation."""

@@ -1,0 +1,1 @@
+"""Pricing: totals, tax and shipping rules."""

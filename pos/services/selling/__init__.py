@@ -1,0 +1,1 @@
+"""Selling: the cart, checkout, orders and the one stock primitive."""

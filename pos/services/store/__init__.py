@@ -1,0 +1,1 @@
+"""Store: store-wide settings, reports, the audit and health checks."""
