@@ -18,6 +18,8 @@ from platformdirs import PlatformDirs
 
 APP_NAME = "pos"
 SETTINGS_FILE = "settings.json"
+
+
 def _system_settings_path() -> Path:
     """Store-wide defaults an installer writes: /etc/pos on Linux (what the .deb ships and
     removes on purge), the platform's site config folder elsewhere."""

@@ -490,6 +490,7 @@ class CounterWindow(QMainWindow):
             # The outcome may be unknown (connection lost at commit): show what the database
             # holds rather than what this screen assumed.
             self.load_cart()
+
     def add_from_index(self, index: QModelIndex) -> bool:
         product = index.data(ProductRole) if index.isValid() else None
         return product is not None and self.add_product(product.id, product.name)

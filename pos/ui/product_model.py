@@ -162,9 +162,7 @@ class ProductModel(QAbstractListModel):
             lambda err: self._failed(generation, err),
         )
 
-    def _append(
-        self, generation: int, offset: int, items: list[ProductView], limit: int
-    ) -> None:
+    def _append(self, generation: int, offset: int, items: list[ProductView], limit: int) -> None:
         if generation != self._generation or offset != len(self._rows):
             return  # an answer to a search that was replaced
         self._exhausted = len(items) < limit
