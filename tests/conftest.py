@@ -41,6 +41,17 @@ def _private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     monkeypatch.delenv("POS_COUNTER", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests create users all the time: the cheapest Argon2id parameters keep that fast. Only
+    this fixture swaps the hasher; production code has no switch that could pick it up."""
+    from argon2 import PasswordHasher, profiles
+
+    from pos.services.people import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+
 def pg_admin_url() -> str | None:
     url = os.environ.get(PG_ENV)
     if not url:

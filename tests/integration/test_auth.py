@@ -8,10 +8,11 @@ from pos.models import User, utcnow
 from pos.services.people.passwords import hash_password, verify_password
 
 
-def test_passwords_are_scrypt_hashed(store, manager, clerk):
+def test_passwords_are_argon2id_hashed(store, manager, clerk):
     with store.engine.connect() as conn:
         hashes = conn.execute(select(User.password_hash)).scalars().all()
-    assert all(h.startswith("scrypt$16384$8$1$") for h in hashes)
+    assert len(hashes) == 2
+    assert all(h.startswith("$argon2id$v=19$") for h in hashes)
     assert not any("alice-password" in h for h in hashes)
 
 

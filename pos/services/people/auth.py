@@ -10,7 +10,12 @@ from sqlalchemy.exc import IntegrityError
 
 from pos.errors import ErrorCode, PosError
 from pos.models import ROLES, Counter, User, utcnow
-from pos.services.people.passwords import DUMMY_HASH, hash_password, verify_password
+from pos.services.people.passwords import (
+    hash_password,
+    needs_rehash,
+    verify_dummy,
+    verify_password,
+)
 from pos.services.plumbing import validation
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.views import Actor, UserView
@@ -145,7 +150,7 @@ class AuthService:
                 select(User).where(User.username == name).with_for_update(key_share=True)
             ).scalar()
             if user is None or not user.active:
-                verify_password(secret, DUMMY_HASH)
+                verify_dummy(secret)
                 return _bad_credentials()
             if user.locked_until is not None and user.locked_until > now:
                 minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
@@ -164,6 +169,8 @@ class AuthService:
                 return _bad_credentials()
             user.failed_logins = 0
             user.locked_until = None
+            if needs_rehash(user.password_hash):  # scrypt or older parameters: upgrade now
+                user.password_hash = hash_password(secret)
             tx.session.flush()
             counter_id = counter_id_for(tx, counter) if counter else None
             return Actor(
