@@ -63,8 +63,8 @@ def test_rows_sort_and_page_in_sql(store, manager, clerk, make_product):
     for i, price in enumerate(["5.00", "1.00", "3.00", "4.00", "2.00"]):
         make_product(name=f"P{i}", price=price)
     q = ProductQuery(sort="price", descending=True)
-    first = store.products_admin.rows(manager, q, offset=0, limit=2)
-    rest = store.products_admin.rows(manager, q, offset=2, limit=10)
+    first = store.products_admin.rows(manager, q, limit=2)
+    rest = store.products_admin.rows(manager, q, after=first[-1], limit=10)
     prices = [r.product.price for r in first + rest]
     assert prices == [Decimal(p) for p in ["5.00", "4.00", "3.00", "2.00", "1.00"]]
     for key in ("sku", "barcode", "category", "stock", "reserved", "on_hand", "threshold"):

@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 from pos.errors import ErrorCode, PosError
 from pos.models import Base
 from pos.services import open_store
-from pos.services.catalog.products import SEARCH_INDEX_OBJECTS
+from pos.services.catalog.search import SEARCH_INDEX_OBJECTS
 
 
 def test_migrations_match_models(store):

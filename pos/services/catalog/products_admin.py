@@ -7,10 +7,11 @@ Reserved stock is summed from open carts only (a few rows), joined as a subquery
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, select, update
 
 from pos.errors import ErrorCode, PosError
 from pos.models import (
@@ -23,7 +24,8 @@ from pos.models import (
     StockMovement,
     utcnow,
 )
-from pos.services.catalog.products import PRODUCT_COLUMNS, to_view
+from pos.services.catalog.product_rows import PRODUCT_COLUMNS, to_view
+from pos.services.catalog.search import ProductFilter, apply_filter, count_select, ordered_page
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import validation
 from pos.services.plumbing.events import Change, EventHub
@@ -54,6 +56,10 @@ class ProductQuery:
     sort: str = "name"
     descending: bool = False
 
+    @property
+    def filter(self) -> ProductFilter:
+        return ProductFilter(self.text, self.category, self.include_inactive, self.low_stock_only)
+
 
 def _reserved_subquery() -> Any:
     return (
@@ -65,44 +71,34 @@ def _reserved_subquery() -> Any:
     )
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+Read = Callable[[AdminProductRow], Any]
 
 
-def _filtered(stmt: Select[Any], q: ProductQuery) -> Select[Any]:
-    clean = (q.text or "").strip()
-    if clean:
-        pattern = f"%{_escape_like(clean.lower())}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(Product.name).like(pattern, escape="\\"),
-                Product.sku == clean,
-                Product.sku == clean.upper(),
-                Product.barcode == clean,
-            )
-        )
-    if q.category:
-        stmt = stmt.where(Category.name == q.category)
-    if not q.include_inactive:
-        stmt = stmt.where(Product.active.is_(True))
-    if q.low_stock_only:
-        stmt = stmt.where(Product.stock_quantity <= Product.low_stock_threshold)
-    return stmt
-
-
-def _sort_keys(sort: str, reserved: Any) -> tuple[Any, ...]:
+def _sort_keys(sort: str, reserved: Any) -> tuple[tuple[Any, Read], ...]:
+    """The SQL key of a column sort (ending in the unique id, so rows page by key), each
+    part with how to read it from a row already shown. Nullable columns sort as "" so
+    both backends put blanks first, and a key never holds a NULL."""
     held = func.coalesce(reserved, 0)
-    keys: dict[str, tuple[Any, ...]] = {
-        "sku": (Product.sku,),
-        "barcode": (Product.barcode, Product.sku),
-        "name": (Product.name, Product.id),
-        "category": (Category.name, Product.name, Product.id),
-        "price": (Product.price_cents, Product.id),
-        "stock": (Product.stock_quantity, Product.id),
-        "reserved": (held, Product.id),
-        "on_hand": (Product.stock_quantity + held, Product.id),
-        "threshold": (Product.low_stock_threshold, Product.id),
-        "active": (Product.active, Product.name, Product.id),
+    by_id: tuple[Any, Read] = (Product.id, lambda r: r.product.id)
+    by_name: tuple[Any, Read] = (Product.name, lambda r: r.product.name)
+    keys: dict[str, tuple[tuple[Any, Read], ...]] = {
+        "sku": ((Product.sku, lambda r: r.product.sku), by_id),
+        "barcode": ((func.coalesce(Product.barcode, ""), lambda r: r.product.barcode or ""), by_id),
+        "name": (by_name, by_id),
+        "category": (
+            (func.coalesce(Category.name, ""), lambda r: r.product.category or ""),
+            by_name,
+            by_id,
+        ),
+        "price": ((Product.price_cents, lambda r: int(r.product.price * 100)), by_id),
+        "stock": ((Product.stock_quantity, lambda r: r.product.stock_quantity), by_id),
+        "reserved": ((held, lambda r: r.reserved), by_id),
+        "on_hand": ((Product.stock_quantity + held, lambda r: r.on_hand), by_id),
+        "threshold": (
+            (Product.low_stock_threshold, lambda r: r.product.low_stock_threshold),
+            by_id,
+        ),
+        "active": ((Product.active, lambda r: r.product.active), by_name, by_id),
     }
     if sort not in keys:
         raise PosError(ErrorCode.VALIDATION_ERROR, f"Unknown sort {sort!r}.", {"sort": sort})
@@ -142,19 +138,26 @@ class ProductsAdminService:
         self._events = events
 
     def rows(
-        self, actor: Actor, query: ProductQuery, *, offset: int = 0, limit: int = 200
+        self,
+        actor: Actor,
+        query: ProductQuery,
+        *,
+        after: AdminProductRow | None = None,
+        limit: int = 200,
     ) -> list[AdminProductRow]:
-        keys_check = _sort_keys(query.sort, None)  # validate before opening a transaction
-        del keys_check
+        """One page in the query's order: the first, or the one after the row `after`
+        (by key, so a page deep into 100,000 products costs what the first does)."""
+        readers = [read for _, read in _sort_keys(query.sort, None)]  # checked before SQL
+        after_key = [read(after) for read in readers] if after is not None else None
 
         def work(tx: Tx) -> list[AdminProductRow]:
             require_active_manager(tx, actor)
             stmt, reserved = _row_select()
-            keys = _sort_keys(query.sort, reserved)
-            stmt = _filtered(stmt, query).order_by(
-                *[k.desc() if query.descending else k.asc() for k in keys]
+            keys = [expr for expr, _ in _sort_keys(query.sort, reserved)]
+            stmt = apply_filter(tx, stmt, query.filter)
+            stmt = ordered_page(
+                stmt, keys, descending=query.descending, after=after_key, limit=limit
             )
-            stmt = stmt.offset(max(0, offset)).limit(max(1, min(limit, 1000)))
             return [_to_row(r) for r in tx.session.execute(stmt)]
 
         return self._uow.run(work, operation="products_admin.rows", actor=actor, write=False)
@@ -162,10 +165,8 @@ class ProductsAdminService:
     def count(self, actor: Actor, query: ProductQuery) -> int:
         def work(tx: Tx) -> int:
             require_active_manager(tx, actor)
-            stmt = select(func.count(Product.id)).outerjoin(
-                Category, Category.id == Product.category_id
-            )
-            return int(tx.session.execute(_filtered(stmt, query)).scalar_one())
+            stmt = apply_filter(tx, count_select(), query.filter)
+            return int(tx.session.execute(stmt).scalar_one())
 
         return self._uow.run(work, operation="products_admin.count", actor=actor, write=False)
 

@@ -1,7 +1,10 @@
 """The admin product table: paged from SQL, sorted and filtered in SQL, rows fetched lazily.
 
 The view asks canFetchMore/fetchMore as it scrolls; each page is loaded on the thread
-pool and inserted when it arrives (one page in flight at a time). A new query (filter
+pool and inserted when it arrives (one page in flight at a time). Pages go by key: the
+next page is "the rows after the last one shown" in the sorted column's order, so the
+1,000th page of 100,000 products costs what the first does (OFFSET would read and
+throw away every row before it). A new query (filter
 or header click) resets the model and bumps a generation number, so pages of an
 older query that arrive late are dropped. Changed products are refreshed in place
 (dataChanged for their rows only).
@@ -64,7 +67,7 @@ class AdminProductModel(QAbstractTableModel):
 
     def __init__(
         self,
-        fetch_rows: Callable[[ProductQuery, int, int], list[AdminProductRow]],
+        fetch_rows: Callable[[ProductQuery, AdminProductRow | None, int], list[AdminProductRow]],
         fetch_count: Callable[[ProductQuery], int],
         fetch_by_id: Callable[[list[uuid.UUID]], list[AdminProductRow]],
         tasks: TaskRunner,
@@ -81,6 +84,9 @@ class AdminProductModel(QAbstractTableModel):
         self._rows: list[AdminProductRow] = []
         self._cells: list[tuple[str, ...]] = []
         self._by_id: dict[uuid.UUID, int] = {}
+        # The last row as its page brought it: the next page starts after its key. Kept
+        # apart from the shown row, which an in-place refresh may change (its stock, say).
+        self._cursor: AdminProductRow | None = None
         self._total = 0
         self._exhausted = True
         self._loading = False
@@ -90,7 +96,7 @@ class AdminProductModel(QAbstractTableModel):
     def for_store(cls, store: Any, actor: Actor, tasks: TaskRunner, currency: str = "USD"):
         admin = store.products_admin
         return cls(
-            lambda q, offset, limit: admin.rows(actor, q, offset=offset, limit=limit),
+            lambda q, after, limit: admin.rows(actor, q, after=after, limit=limit),
             lambda q: admin.count(actor, q),
             lambda ids: admin.rows_by_id(actor, ids),
             tasks,
@@ -115,6 +121,7 @@ class AdminProductModel(QAbstractTableModel):
         self.beginResetModel()
         self._query = query
         self._rows, self._cells, self._by_id = [], [], {}
+        self._cursor = None
         self._exhausted = False
         self._loading = False
         self.endResetModel()
@@ -140,8 +147,9 @@ class AdminProductModel(QAbstractTableModel):
             return
         self._loading = True
         generation, query, offset = self._generation, self._query, len(self._rows)
+        after = self._cursor
         self._tasks.submit(
-            lambda: self._fetch_rows(query, offset, PAGE),
+            lambda: self._fetch_rows(query, after, PAGE),
             lambda rows: self._got_page(generation, offset, rows),
             lambda err: self._page_failed(generation, err),
         )
@@ -158,6 +166,10 @@ class AdminProductModel(QAbstractTableModel):
         self._loading = False
         if len(rows) < PAGE:
             self._exhausted = True
+        if rows:
+            self._cursor = rows[-1]
+        # A row whose key moved while paging (stock sold meanwhile) may come back once more.
+        rows = [row for row in rows if row.product.id not in self._by_id]
         if rows:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)

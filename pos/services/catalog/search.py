@@ -1,0 +1,146 @@
+"""The product search filter and key paging, shared by the counter grid and the admin table.
+
+Search text matches a name substring (case-insensitive), an exact SKU or an exact barcode.
+PostgreSQL serves the substring from its trigram index on lower(name) (migration 0003).
+SQLite cannot index a substring LIKE, so the filter first narrows to candidates from the
+FTS5 trigram index (plus exact codes) and lets the LIKE decide among those: without that a
+search over 100,000 products is a full scan.
+
+Pages go by key, never by OFFSET: `WHERE (sort key, id) > (last row's key, id)` costs the
+same on page 1 and page 1,000. Every sort ends in the product id, so the key is unique.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, literal, literal_column, or_, select, tuple_
+from sqlalchemy import text as sql_text
+
+from pos.errors import ErrorCode, PosError
+from pos.models import Category, Product
+from pos.services.plumbing.uow import Tx
+
+# Search index objects migration 0003 adds outside the ORM models (SQLite FTS5 tables and
+# triggers, the PostgreSQL trigram index); schema comparisons leave them out.
+SEARCH_INDEX_OBJECTS = frozenset(
+    {
+        "ix_products_name_trgm",
+        "product_search",
+        "product_search_fts",
+        "product_search_fts_config",
+        "product_search_fts_data",
+        "product_search_fts_docsize",
+        "product_search_fts_idx",
+    }
+)
+FTS_MIN_LENGTH = 3  # a trigram index needs three characters to narrow anything
+
+# Engines (databases) already seen to have the FTS5 index; a database without one is
+# asked again next time, since `pos migrate` may add it while the app runs.
+_fts_seen: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+@dataclass(frozen=True)
+class ProductFilter:
+    """What a product list shows: search text, a category, and two switches."""
+
+    text: str = ""
+    category: str | None = None
+    include_inactive: bool = False
+    low_stock_only: bool = False
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def apply_filter(tx: Tx, stmt: Select[Any], wanted: ProductFilter) -> Select[Any]:
+    """`stmt` (over products, outer-joined to categories) narrowed to what `wanted` asks."""
+    clean = (wanted.text or "").strip()
+    if clean:
+        pattern = f"%{_escape_like(clean.lower())}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Product.name).like(pattern, escape="\\"),
+                Product.sku == clean.upper(),
+                Product.sku == clean,
+                Product.barcode == clean,
+            )
+        )
+        narrowed = _sqlite_name_candidates(tx, clean)
+        if narrowed is not None:
+            # Candidates: the trigram index's name matches plus exact codes, a superset
+            # of the rows the condition above accepts, which still decides.
+            codes = Product.__table__.alias("by_code")
+            by_code = select(codes.c.id).where(
+                or_(
+                    codes.c.sku == clean.upper(),
+                    codes.c.sku == clean,
+                    codes.c.barcode == clean,
+                )
+            )
+            stmt = stmt.where(Product.id.in_(narrowed.union_all(by_code)))
+    if wanted.category:
+        stmt = stmt.where(Category.name == wanted.category)
+    if not wanted.include_inactive:
+        stmt = stmt.where(Product.active.is_(True))
+    if wanted.low_stock_only:
+        stmt = stmt.where(Product.stock_quantity <= Product.low_stock_threshold)
+    return stmt
+
+
+def _sqlite_name_candidates(tx: Tx, clean: str) -> Select[Any] | None:
+    """Ids whose name contains `clean`, from the FTS5 trigram index (migration 0003).
+
+    None where the index cannot help: PostgreSQL (its trigram index serves the LIKE
+    itself), no index, fewer than 3 characters, or LIKE wildcards in the text.
+    """
+    if tx.is_postgres or len(clean) < FTS_MIN_LENGTH or any(c in clean for c in "%_\\"):
+        return None
+    engine = tx.session.get_bind()
+    if engine not in _fts_seen:
+        found = tx.session.execute(
+            sql_text("SELECT 1 FROM sqlite_master WHERE name = 'product_search_fts'")
+        ).scalar()
+        if not found:
+            return None
+        _fts_seen.add(engine)
+    fts: Select[Any] = (
+        select(literal_column("product_id"))
+        .select_from(sql_text("product_search"))
+        .where(
+            sql_text(
+                "rowid IN (SELECT rowid FROM product_search_fts WHERE name LIKE :fts_pattern)"
+            ).bindparams(fts_pattern=f"%{clean}%")
+        )
+    )
+    return fts
+
+
+def count_select() -> Select[Any]:
+    """SELECT count(*) over products joined like the row queries, ready for apply_filter."""
+    return select(func.count(Product.id)).outerjoin(Category, Category.id == Product.category_id)
+
+
+def ordered_page(
+    stmt: Select[Any],
+    keys: Sequence[ColumnElement[Any]],
+    *,
+    descending: bool = False,
+    after: Sequence[Any] | None = None,
+    limit: int = 100,
+) -> Select[Any]:
+    """Order by `keys` (the last one unique, e.g. the id) and take the page after `after`,
+    the key values of the last row already shown (None: the first page)."""
+    if after is not None:
+        if len(after) != len(keys):
+            raise PosError(ErrorCode.VALIDATION_ERROR, "The page key does not fit the sort.")
+        here = tuple_(*keys)
+        there = tuple_(*[literal(v, type_=k.type) for k, v in zip(keys, after, strict=True)])
+        stmt = stmt.where(here < there if descending else here > there)
+    stmt = stmt.order_by(*[k.desc() if descending else k.asc() for k in keys])
+    return stmt.limit(max(1, min(limit, 1000)))
