@@ -1,7 +1,7 @@
 """ORM tables (services only) and the plain views services hand to the UI."""
 
 from pos.models.base import Base, utcnow
-from pos.models.catalog import Category, PriceChange, Product
+from pos.models.catalog import Category, PriceChange, Product, ProductImage
 from pos.models.ledger import CART_REASONS, MOVEMENT_REASONS, FailedOperation, StockMovement
 from pos.models.people import ROLES, Counter, Customer, User
 from pos.models.sales import MAX_LINE_QUANTITY, Cart, CartLine, Order, OrderItem, Payment
@@ -23,6 +23,7 @@ __all__ = [
     "Payment",
     "PriceChange",
     "Product",
+    "ProductImage",
     "ROLES",
     "StockMovement",
     "StoreSettings",

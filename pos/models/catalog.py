@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     Uuid,
@@ -62,4 +63,17 @@ class PriceChange(Base):
     old_price_cents: Mapped[int] = mapped_column(BigInteger)
     new_price_cents: Mapped[int] = mapped_column(BigInteger)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ProductImage(Base):
+    """Image bytes every counter can read, keyed by their SHA-256 (the same picture chosen
+    for two products is stored once). Products refer to one as ``sha256:<hex>``."""
+
+    __tablename__ = "product_images"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

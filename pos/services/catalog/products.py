@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, insert, literal, literal_column, or_, select, tuple_, update
-from sqlalchemy import text as sql_text
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pos.errors import ErrorCode, PosError
 from pos.models import Category, PriceChange, Product, utcnow
-from pos.money import from_cents, to_cents
+from pos.money import from_cents
+from pos.services.catalog import images, rules
+from pos.services.catalog.product_rows import load_product, product_select, to_view
+from pos.services.catalog.search import (
+    SEARCH_INDEX_OBJECTS,
+    ProductFilter,
+    apply_filter,
+    count_select,
+    ordered_page,
+)
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import validation
 from pos.services.plumbing.events import Change, EventHub
@@ -20,76 +29,28 @@ from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.services.selling.stock import Ledger, change_stock
 from pos.views import Actor, ProductPage, ProductView
 
-PRODUCT_COLUMNS = (
-    Product.id,
-    Product.sku,
-    Product.barcode,
-    Product.name,
-    Product.description,
-    Category.name,
-    Product.price_cents,
-    Product.stock_quantity,
-    Product.active,
-    Product.image,
-    Product.low_stock_threshold,
-)
-SORTS = {
-    "name": (Product.name, Product.id),
-    "sku": (Product.sku,),
-    "price": (Product.price_cents, Product.id),
-    "stock": (Product.stock_quantity, Product.id),
-    "category": (Category.name, Product.name, Product.id),
+__all__ = ["SEARCH_INDEX_OBJECTS", "CatalogService", "category_id", "load_product"]
+
+# Each sort: the SQL key (ending in the unique id, for key paging) and how to read the
+# same key from a ProductView (the `after` row of the previous page).
+SORTS: dict[str, tuple[tuple[Any, Callable[[ProductView], Any]], ...]] = {
+    "name": ((Product.name, lambda p: p.name), (Product.id, lambda p: p.id)),
+    "sku": ((Product.sku, lambda p: p.sku), (Product.id, lambda p: p.id)),
+    "price": ((Product.price_cents, lambda p: int(p.price * 100)), (Product.id, lambda p: p.id)),
+    "stock": ((Product.stock_quantity, lambda p: p.stock_quantity), (Product.id, lambda p: p.id)),
+    "category": (
+        (func.coalesce(Category.name, ""), lambda p: p.category or ""),
+        (Product.name, lambda p: p.name),
+        (Product.id, lambda p: p.id),
+    ),
 }
-
-
-# Search index objects migration 0003 adds outside the ORM models (SQLite FTS5 tables and
-# triggers, the PostgreSQL trigram index); schema comparisons leave them out.
-SEARCH_INDEX_OBJECTS = frozenset(
-    {
-        "ix_products_name_trgm",
-        "product_search",
-        "product_search_fts",
-        "product_search_fts_config",
-        "product_search_fts_data",
-        "product_search_fts_docsize",
-        "product_search_fts_idx",
-    }
-)
-
-
-def product_select() -> Select[Any]:
-    stmt: Select[Any] = select(*PRODUCT_COLUMNS)  # type: ignore[assignment]
-    return stmt.outerjoin(Category, Category.id == Product.category_id)
-
-
-def to_view(row: Any) -> ProductView:
-    return ProductView(
-        id=row[0],
-        sku=row[1],
-        barcode=row[2],
-        name=row[3],
-        description=row[4] or "",
-        category=row[5],
-        price=from_cents(row[6]),
-        stock_quantity=row[7],
-        active=row[8],
-        image=row[9],
-        low_stock_threshold=row[10],
-    )
-
-
-def load_product(tx: Tx, pid: uuid.UUID) -> ProductView:
-    row = tx.session.execute(product_select().where(Product.id == pid)).first()
-    if row is None:
-        raise PosError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found.", {"product_id": str(pid)})
-    return to_view(row)
 
 
 def category_id(tx: Tx, name: str | None) -> int | None:
     """Find or create a category by name (None or blank means uncategorised)."""
-    if name is None or not str(name).strip():
+    clean = rules.category(name)
+    if clean is None:
         return None
-    clean = validation.text(name, "category", max_length=80)
     # ON CONFLICT, not look-then-insert: two managers creating the same new category at
     # once must both succeed (READ COMMITTED would let both miss it, then one fail).
     tx.session.execute(
@@ -98,16 +59,11 @@ def category_id(tx: Tx, name: str | None) -> int | None:
     return int(tx.session.execute(select(Category.id).where(Category.name == clean)).scalar_one())
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 @records_failures("catalog")
 class CatalogService:
     def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
         self._uow = uow
         self._events = events
-        self._sqlite_fts = False  # set once the FTS5 search index is seen
 
     # -- reads ---------------------------------------------------------------------
     def get(self, actor: Actor, product_id: Any) -> ProductView:
@@ -148,73 +104,6 @@ class CatalogService:
 
         return self._uow.run(work, operation="catalog.find_code", actor=actor, write=False)
 
-    def _filtered(
-        self,
-        stmt: Select[Any],
-        text: str,
-        category: str | None,
-        include_inactive: bool,
-        low_stock_only: bool = False,
-        tx: Tx | None = None,
-    ) -> Select[Any]:
-        clean = (text or "").strip()
-        if clean:
-            pattern = f"%{_escape_like(clean.lower())}%"
-            stmt = stmt.where(
-                or_(
-                    func.lower(Product.name).like(pattern, escape="\\"),
-                    Product.sku == clean.upper(),
-                    Product.sku == clean,
-                    Product.barcode == clean,
-                )
-            )
-            narrowed = self._sqlite_name_candidates(tx, clean)
-            if narrowed is not None:
-                # Candidates: the trigram index's name matches plus exact codes, a superset
-                # of the rows the condition above accepts, which still decides.
-                codes = Product.__table__.alias("by_code")
-                by_code = select(codes.c.id).where(
-                    or_(
-                        codes.c.sku == clean.upper(),
-                        codes.c.sku == clean,
-                        codes.c.barcode == clean,
-                    )
-                )
-                stmt = stmt.where(Product.id.in_(narrowed.union_all(by_code)))
-        if category:
-            stmt = stmt.where(Category.name == category)
-        if not include_inactive:
-            stmt = stmt.where(Product.active.is_(True))
-        if low_stock_only:
-            stmt = stmt.where(Product.stock_quantity <= Product.low_stock_threshold)
-        return stmt
-
-    def _sqlite_name_candidates(self, tx: Tx | None, clean: str) -> Select[Any] | None:
-        """Ids whose name contains `clean`, from the FTS5 trigram index (migration 0003).
-
-        None where the index cannot help: PostgreSQL (its trigram index serves the LIKE
-        itself), no index, fewer than 3 characters, or LIKE wildcards in the text.
-        """
-        if tx is None or tx.is_postgres or len(clean) < 3 or any(c in clean for c in "%_\\"):
-            return None
-        if not self._sqlite_fts:
-            found = tx.session.execute(
-                sql_text("SELECT 1 FROM sqlite_master WHERE name = 'product_search_fts'")
-            ).scalar()
-            if not found:
-                return None
-            self._sqlite_fts = True
-        fts: Select[Any] = (
-            select(literal_column("product_id"))
-            .select_from(sql_text("product_search"))
-            .where(
-                sql_text(
-                    "rowid IN (SELECT rowid FROM product_search_fts WHERE name LIKE :fts_pattern)"
-                ).bindparams(fts_pattern=f"%{clean}%")
-            )
-        )
-        return fts
-
     def search(
         self,
         actor: Actor,
@@ -231,28 +120,25 @@ class CatalogService:
     ) -> list[ProductView]:
         """Name substring, exact SKU or exact barcode; filtered and sorted in SQL.
 
-        `after` pages by key (the rows after that product in name order) instead of OFFSET,
-        so the 1,000th page costs what the first does: the counter grid scrolls this way.
+        `after` pages by key (the rows after that product in the chosen order) instead of
+        OFFSET, so the 1,000th page costs what the first does: the counter grid scrolls
+        this way.
         """
         validation.require_actor(actor)
         order = SORTS.get(sort)
         if order is None:
             raise PosError(ErrorCode.VALIDATION_ERROR, f"Unknown sort {sort!r}.", {"sort": sort})
-        if after is not None and (sort != "name" or descending or offset):
-            raise PosError(
-                ErrorCode.VALIDATION_ERROR, "Key paging goes with ascending name order only."
-            )
+        if after is not None and offset:
+            raise PosError(ErrorCode.VALIDATION_ERROR, "Page by key or by offset, not both.")
+        wanted = ProductFilter(text, category, include_inactive, low_stock_only)
+        keys = [expr for expr, _ in order]
+        after_key = [read(after) for _, read in order] if after is not None else None
 
         def work(tx: Tx) -> list[ProductView]:
-            stmt = self._filtered(
-                product_select(), text, category, include_inactive, low_stock_only, tx
-            )
-            if after is not None:
-                stmt = stmt.where(
-                    tuple_(Product.name, Product.id) > tuple_(literal(after.name), after.id)
-                )
-            keys = [c.desc() if descending else c.asc() for c in order]
-            stmt = stmt.order_by(*keys).offset(max(0, offset)).limit(max(1, min(limit, 1000)))
+            stmt = apply_filter(tx, product_select(), wanted)
+            stmt = ordered_page(stmt, keys, descending=descending, after=after_key, limit=limit)
+            if offset:
+                stmt = stmt.offset(max(0, offset))
             return [to_view(r) for r in tx.session.execute(stmt)]
 
         return self._uow.run(work, operation="catalog.search", actor=actor, write=False)
@@ -268,12 +154,10 @@ class CatalogService:
     ) -> int:
         validation.require_actor(actor)
 
+        wanted = ProductFilter(text, category, include_inactive, low_stock_only)
+
         def work(tx: Tx) -> int:
-            stmt = select(func.count(Product.id)).outerjoin(
-                Category, Category.id == Product.category_id
-            )
-            stmt = self._filtered(stmt, text, category, include_inactive, low_stock_only, tx)
-            return int(tx.session.execute(stmt).scalar_one())
+            return int(tx.session.execute(apply_filter(tx, count_select(), wanted)).scalar_one())
 
         return self._uow.run(work, operation="catalog.count", actor=actor, write=False)
 
@@ -303,6 +187,19 @@ class CatalogService:
             write=False,
         )
 
+    def image_data(self, actor: Actor, reference: str) -> bytes | None:
+        """The stored bytes of a product's ``sha256:`` image (None for other references
+        or an image no longer stored); counters cache the thumbnails they make of it."""
+        validation.require_actor(actor)
+        if not images.is_reference(reference):
+            return None
+        return self._uow.run(
+            lambda tx: images.load(tx, reference),
+            operation="catalog.image_data",
+            actor=actor,
+            write=False,
+        )
+
     # -- writes (managers) -----------------------------------------------------------
     def add_product(
         self,
@@ -315,21 +212,25 @@ class CatalogService:
         category: str | None = None,
         barcode: str | None = None,
         description: str = "",
-        image: str | None = None,
-        low_stock_threshold: int = 5,
+        image: str | bytes | None = None,
+        low_stock_threshold: int = rules.DEFAULT_THRESHOLD,
         active: bool = True,
     ) -> ProductView:
-        fields = _product_fields(
-            sku=sku,
-            name=name,
-            price=price,
-            barcode=barcode,
-            description=description,
-            image=image,
-            low_stock_threshold=low_stock_threshold,
-            active=active,
+        """A new product. `image` is picture bytes (stored in the database), a stored
+        ``sha256:`` reference or a bundled image name."""
+        fields = rules.product_fields(
+            {
+                "sku": sku,
+                "name": name,
+                "price": price,
+                "barcode": barcode,
+                "description": description,
+                "low_stock_threshold": low_stock_threshold,
+                "active": active,
+            }
         )
-        initial = validation.whole_number(stock, "stock", minimum=0)
+        initial = rules.stock(stock)
+        shape_checked(image)
 
         def work(tx: Tx) -> ProductView:
             require_active_manager(tx, actor)
@@ -341,6 +242,7 @@ class CatalogService:
                     id=pid,
                     category_id=category_id(tx, category),
                     stock_quantity=0,
+                    image=images.resolve(tx, image),
                     created_at=now,
                     updated_at=now,
                     **fields,
@@ -361,23 +263,18 @@ class CatalogService:
         return view
 
     def update_product(self, actor: Actor, product_id: Any, **changes: Any) -> ProductView:
-        """Edit fields (not stock: that goes through inventory). Price edits are recorded."""
+        """Edit fields (not stock: that goes through inventory). Price edits are recorded.
+
+        `image` takes what add_product takes; None removes the picture."""
         pid = validation.product_id(product_id)
         category_given = "category" in changes
         category = changes.pop("category", None)
-        unknown = set(changes) - {
-            "sku",
-            "name",
-            "price",
-            "barcode",
-            "description",
-            "image",
-            "low_stock_threshold",
-            "active",
-        }
-        if unknown:
-            raise PosError(ErrorCode.VALIDATION_ERROR, f"Unknown fields: {sorted(unknown)}")
-        fields = _product_fields(partial=True, **changes)
+        image_given = "image" in changes
+        image = changes.pop("image", None)
+        fields = rules.product_fields(changes, partial=True)
+        if category_given:
+            rules.category(category)
+        shape_checked(image)
 
         def work(tx: Tx) -> ProductView:
             require_active_manager(tx, actor)
@@ -391,6 +288,8 @@ class CatalogService:
             values = dict(fields, updated_at=utcnow())
             if category_given:
                 values["category_id"] = category_id(tx, category)
+            if image_given:
+                values["image"] = images.resolve(tx, image)
             _unique_insert(tx, update(Product).where(Product.id == pid).values(**values), fields)
             new_price = fields.get("price_cents")
             if new_price is not None and new_price != old_price:
@@ -431,44 +330,12 @@ class CatalogService:
         return self._uow.run(work, operation="catalog.price_history", actor=actor, write=False)
 
 
-def _product_fields(partial: bool = False, **raw: Any) -> dict[str, Any]:
-    """Validate product fields; with partial=True only the given ones."""
-    out: dict[str, Any] = {}
-    if "sku" in raw or not partial:
-        sku = validation.text(raw.get("sku"), "SKU", max_length=64)
-        if any(ch.isspace() for ch in sku):
-            raise PosError(
-                ErrorCode.VALIDATION_ERROR, "SKU must not contain spaces.", {"field": "sku"}
-            )
-        out["sku"] = sku
-    if "name" in raw or not partial:
-        out["name"] = validation.text(raw.get("name"), "Name", max_length=200)
-    if "price" in raw or not partial:
-        price = raw.get("price")
-        cents = to_cents(price if price is not None else "", "Price")
-        if cents < 0:
-            raise PosError(
-                ErrorCode.VALIDATION_ERROR, "Price must not be negative.", {"field": "price"}
-            )
-        out["price_cents"] = cents
-    if "barcode" in raw or not partial:
-        barcode = validation.text(raw.get("barcode"), "Barcode", max_length=64, required=False)
-        out["barcode"] = barcode or None
-    if "description" in raw or not partial:
-        out["description"] = validation.text(
-            raw.get("description"), "Description", max_length=5000, required=False
-        )
-    if "image" in raw or not partial:
-        out["image"] = (
-            validation.text(raw.get("image"), "Image", max_length=255, required=False) or None
-        )
-    if "low_stock_threshold" in raw or not partial:
-        out["low_stock_threshold"] = validation.whole_number(
-            raw.get("low_stock_threshold", 5), "Low-stock threshold", minimum=0
-        )
-    if "active" in raw or not partial:
-        out["active"] = bool(raw.get("active", True))
-    return out
+def shape_checked(image: object) -> None:
+    """Refuse a bad image before a transaction opens (bytes, or a reference's form)."""
+    if isinstance(image, (bytes, bytearray, memoryview)):
+        images.checked(image)
+    else:
+        images.reference_shape(image)
 
 
 def _unique_insert(tx: Tx, stmt: Any, fields: dict[str, Any]) -> None:
