@@ -1,6 +1,10 @@
-"""A product called `<b>Bold</b> <img src=x>` shows exactly that, everywhere."""
+"""A product called `<b>Bold</b> <img src=x>` shows exactly that, everywhere.
+
+The hostile product is made here, not shipped in the demo catalog a shop sees."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
@@ -9,14 +13,31 @@ from PySide6.QtGui import QFontMetrics
 from pos.ui import receipt
 from pos.ui.product_delegate import two_lines
 
-from .conftest import product_named
+from .conftest import MANAGER_PASSWORD, product_named
 
 pytestmark = pytest.mark.gui
 
 NAME = "<b>Bold</b> <img src=x>"
 
 
-def test_markup_in_a_name_is_shown_literally(qtbot, window, gui_store, clerk_actor, tmp_path):
+@pytest.fixture
+def hostile_product(gui_store):
+    """Added before the window is built, so the grid loads it like any other product."""
+    manager = gui_store.auth.login("manager", MANAGER_PASSWORD)
+    return gui_store.catalog.add_product(
+        manager,
+        sku="HTML-TEST-001",
+        name=NAME,
+        description="<i>must</i> stay text",
+        category="Street Tech",
+        price=Decimal("9.99"),
+        stock=25,
+    )
+
+
+def test_markup_in_a_name_is_shown_literally(
+    qtbot, hostile_product, window, gui_store, clerk_actor, tmp_path
+):
     bold = product_named(gui_store, clerk_actor, NAME)
 
     # grid: the model hands the literal name to the delegate, which draws plain text
