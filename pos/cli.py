@@ -95,9 +95,32 @@ def _open(args: argparse.Namespace, *, require_schema: bool = True) -> Store:
     return store
 
 
+class UsageError(Exception):
+    """A command that cannot go on as called: main() prints the message and exits 2."""
+
+
+def _can_prompt() -> bool:
+    # getpass falls back to reading stdin when there is no terminal, and input() raises
+    # EOFError on a closed pipe: ask only when a person can answer.
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def _no_terminal(what: str, fix: str) -> UsageError:
+    return UsageError(f"pos: {what}, but stdin is not a terminal, so pos cannot ask. {fix}")
+
+
 def _read_secret(prompt: str, *, from_stdin: bool = False) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
+    if not _can_prompt():
+        raise _no_terminal(
+            "this needs the new user's password",
+            "Pass it on stdin with --password-stdin, e.g. "
+            "`printf '%s\\n' \"$PW\" | pos add-user NAME --password-stdin`.",
+        )
     first = getpass.getpass(prompt)
     if getpass.getpass("Repeat: ") != first:
         raise SystemExit("pos: the two entries differ")
@@ -107,6 +130,12 @@ def _read_secret(prompt: str, *, from_stdin: bool = False) -> str:
 def _authorise(store: Store, args: argparse.Namespace) -> Actor:
     import os
 
+    if (not args.manager or not args.manager_password_env) and not _can_prompt():
+        raise _no_terminal(
+            "a manager must authorise this",
+            "Give the manager's name with --manager NAME and the name of an environment "
+            "variable holding the password with --manager-password-env VAR.",
+        )
     name = args.manager or input("Manager name: ")
     secret = (
         os.environ.get(args.manager_password_env, "")
@@ -289,6 +318,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except PosError as err:
         print(f"pos: {err.message} [{err.code}]", file=sys.stderr)
+        return 2
+    except UsageError as err:
+        print(err, file=sys.stderr)
+        return 2
+    except EOFError:  # stdin closed in the middle of a prompt
+        print("pos: stdin ended before the answer was read", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

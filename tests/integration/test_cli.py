@@ -1,6 +1,7 @@
 """`pos migrate && pos seed-demo && pos check`, as an installer runs them."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -120,3 +121,56 @@ def test_configure_tests_the_connection_before_saving(db_url, tmp_path):
     assert "schema is up to date" in good.stdout
     saved = json.loads(settings.read_text())
     assert saved == {"database_url": db_url, "counter_code": "C4"}
+
+
+def _no_terminal_run(*args: str, db_url: str) -> subprocess.CompletedProcess[str]:
+    """stdin is a closed pipe, as under cron, CI or `ssh host pos ...`."""
+    return subprocess.run(
+        [sys.executable, "-m", "pos", *args, "--database", db_url],
+        capture_output=True,
+        text=True,
+        input="",
+        timeout=120,
+    )
+
+
+def test_add_user_without_a_terminal_says_how(db_url):
+    store = open_store(db_url)
+    store.auth.bootstrap_manager("owner", "owner-password")
+    store.close()
+    first = _no_terminal_run("add-user", "boss", "--role", "manager", db_url=db_url)
+    assert first.returncode == 2
+    assert "Traceback" not in first.stderr and "EOFError" not in first.stderr
+    assert "--manager NAME" in first.stderr and "--manager-password-env" in first.stderr
+
+    second = subprocess.run(
+        [
+            *(sys.executable, "-m", "pos", "add-user", "carol", "--manager", "owner"),
+            *("--manager-password-env", "OWNER_PW", "--database", db_url),
+        ],
+        capture_output=True,
+        text=True,
+        input="",
+        timeout=120,
+        env={**os.environ, "OWNER_PW": "owner-password"},
+    )
+    assert second.returncode == 2
+    assert "Traceback" not in second.stderr
+    assert "--password-stdin" in second.stderr
+
+
+def test_first_manager_without_a_terminal_says_how(db_url):
+    result = _no_terminal_run("add-user", "owner", "--role", "manager", db_url=db_url)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "--password-stdin" in result.stderr
+
+
+def test_seed_demo_without_a_terminal_says_how(db_url):
+    store = open_store(db_url)
+    store.auth.bootstrap_manager("owner", "owner-password")
+    store.close()
+    result = _no_terminal_run("seed-demo", db_url=db_url)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "EOFError" not in result.stderr
+    assert "--manager-password-env" in result.stderr
