@@ -242,7 +242,17 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def _require_a_window_system() -> None:
+    """Qt aborts the process (a core dump) when it cannot open a window: say why first."""
+    from pos import qt_check
+
+    problem = qt_check.problem()
+    if problem is not None:
+        raise UsageError(problem)
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
+    _require_a_window_system()
     from pos.ui.app import run_gui
 
     settings = config.load_settings(args.database, args.counter)
@@ -262,6 +272,7 @@ def cmd_self_test(args: argparse.Namespace) -> int:
         and not os.environ.get("QT_QPA_PLATFORM")
     ):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    _require_a_window_system()
     from pos.ui.app import application, build_login_dialog
 
     settings = config.load_settings(args.database, args.counter)
@@ -291,6 +302,7 @@ def cmd_self_test(args: argparse.Namespace) -> int:
 
 
 def cmd_admin(args: argparse.Namespace) -> int:
+    _require_a_window_system()
     from pos.ui.app import run_admin
 
     settings = config.load_settings(args.database, args.counter)
