@@ -145,6 +145,36 @@ class OpenCartView:
     item_count: int
     subtotal: Decimal
     lines: tuple[CartLineView, ...] = field(default=())
+    # The last time a line was added or removed (or the cart was opened or changed): a
+    # cart opened hours ago may be in use right now.
+    last_activity_at: datetime | None = None
+
+    @property
+    def active_at(self) -> datetime:
+        return self.last_activity_at or self.updated_at
+
+
+@dataclass(frozen=True)
+class PriceChangeView:
+    """One row of a product's price history, newest first."""
+
+    created_at: datetime
+    old_price: Decimal
+    new_price: Decimal
+    username: str | None
+    note: str = ""
+    bulk_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class PricePreview:
+    """What a bulk price change would do to one product (nothing written yet)."""
+
+    product_id: uuid.UUID
+    sku: str
+    name: str
+    old_price: Decimal
+    new_price: Decimal
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,9 @@ class PriceChange(Base):
     new_price_cents: Mapped[int] = mapped_column(BigInteger)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Rows written by one bulk change share its id; `note` says what the change was.
+    bulk_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class ProductImage(Base):

@@ -18,6 +18,7 @@ MOVEMENT_REASONS = (
     "adjust",
     "return",
     "import",
+    "stocktake",
 )
 CART_REASONS = ("cart_add", "cart_remove", "cart_release")
 

@@ -15,14 +15,14 @@ from sqlalchemy import Table, bindparam, insert, select, text, update
 
 from pos.errors import ErrorCode, PosError
 from pos.models import PriceChange, Product, utcnow
-from pos.money import round_half_up
+from pos.money import from_cents, round_half_up
 from pos.services.catalog.products import category_id
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import validation
 from pos.services.plumbing.events import EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork
 from pos.services.selling.stock import Ledger, change_stock
-from pos.views import Actor
+from pos.views import Actor, PricePreview
 
 _TABLE = cast(Table, Product.__table__)
 MAX_BULK = 100_000
@@ -147,8 +147,40 @@ class BulkService:
         self._events.products_changed(ids)
         return done
 
+    def preview_price_percent(
+        self, actor: Actor, product_ids_: Any, percent: Any
+    ) -> list[PricePreview]:
+        """What change_price_percent would do, by name (nothing is written)."""
+        ids = product_ids(product_ids_)
+        pct = percent_value(percent)
+
+        def work(tx: Tx) -> list[PricePreview]:
+            require_active_manager(tx, actor)
+            out: list[PricePreview] = []
+            for start in range(0, len(ids), CHUNK):
+                rows = tx.session.execute(
+                    select(Product.id, Product.sku, Product.name, Product.price_cents)
+                    .where(Product.id.in_(ids[start : start + CHUNK]))
+                    .order_by(Product.name, Product.id)
+                ).all()
+                out.extend(
+                    PricePreview(
+                        r[0], r[1], r[2], from_cents(r[3]), from_cents(new_price_cents(r[3], pct))
+                    )
+                    for r in rows
+                )
+            if len(out) < len(ids):
+                raise PosError(
+                    ErrorCode.PRODUCT_NOT_FOUND,
+                    f"{len(ids) - len(out)} of the selected products no longer exist.",
+                )
+            return sorted(out, key=lambda p: (p.name, p.sku))
+
+        return self._uow.run(work, operation="bulk.preview_price", actor=actor, write=False)
+
     def change_price_percent(self, actor: Actor, product_ids_: Any, percent: Any) -> int:
-        """Raise (or with a negative percentage lower) prices; each change goes to history."""
+        """Raise (or with a negative percentage lower) prices: one bulk change in price
+        history (its rows share a bulk id and a note saying what was done)."""
         ids = product_ids(product_ids_)
         pct = percent_value(percent)
 
@@ -163,6 +195,8 @@ class BulkService:
             ]
             if not changes:
                 return 0
+            bulk_id = uuid.uuid4()
+            note = f"bulk change {pct:+f}% on {len(ids)} products"
             tx.session.connection().execute(
                 update(_TABLE)
                 .where(_TABLE.c.id == bindparam("pid"))
@@ -178,6 +212,8 @@ class BulkService:
                         "new_price_cents": new,
                         "user_id": actor.user_id,
                         "created_at": now,
+                        "bulk_id": bulk_id,
+                        "note": note,
                     }
                     for pid, old, new in changes
                 ],

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pos.errors import ErrorCode, PosError
-from pos.models import Counter, Product, StockMovement, User
+from pos.models import Cart, CartLine, Counter, Product, StockMovement, User
 from pos.services.catalog.products import load_product
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import validation
@@ -63,13 +63,25 @@ class InventoryService:
         return self.adjust(actor, product_id, quantity, reason="receive", note=note)
 
     def stocktake(self, actor: Actor, product_id: Any, counted: Any, note: str = "") -> ProductView:
-        """Enter the counted quantity free to sell; the difference becomes an adjustment."""
+        """Record a count of the units physically in the store; free-to-sell stock follows.
+
+        What the manager counts: every unit in the shop that is not sold yet: shelves,
+        stockroom, and units lying in open carts (a basket at a counter, a sale not paid
+        yet), because until checkout those are still the shop's. The service subtracts
+        what open carts hold: free to sell = counted - in open carts. So a cart released
+        later puts its units back without inflating stock, and a cart checked out later
+        takes them away (they were counted and leave with the customer). Counting fewer
+        units than the carts hold is refused: release the abandoned carts first.
+        Logged with its own reason, `stocktake`, the note saying what was counted.
+        """
         pid = validation.product_id(product_id)
         target = validation.whole_number(counted, "counted quantity", minimum=0)
-        clean_note = validation.text(note, "note", max_length=500, required=False) or "stocktake"
+        clean_note = validation.text(note, "note", max_length=500, required=False)
 
         def work(tx: Tx) -> ProductView:
             require_active_manager(tx, actor)
+            # The product lock first: cart adds and removes change stock under the same
+            # lock, so what the carts hold cannot change until this commits.
             current = tx.session.execute(
                 select(Product.stock_quantity)
                 .where(Product.id == pid)
@@ -79,12 +91,28 @@ class InventoryService:
                 raise PosError(
                     ErrorCode.PRODUCT_NOT_FOUND, "Product not found.", {"product_id": str(pid)}
                 )
-            if target != current:
+            in_carts = in_open_carts(tx, pid)
+            if target < in_carts:
+                raise PosError(
+                    ErrorCode.INVALID_QUANTITY,
+                    f"Open carts hold {in_carts} units of this product, more than the "
+                    f"{target} counted. Count the units in the carts too, or release "
+                    "abandoned carts first.",
+                    {"counted": target, "in_carts": in_carts},
+                )
+            free = target - in_carts
+            if free != current:
+                what = f"counted {target}" + (f", {in_carts} in open carts" if in_carts else "")
                 change_stock(
                     tx,
                     pid,
-                    target - current,
-                    Ledger("adjust", actor.user_id, actor.counter_id, note=clean_note),
+                    free - current,
+                    Ledger(
+                        "stocktake",
+                        actor.user_id,
+                        actor.counter_id,
+                        note="; ".join(part for part in (what, clean_note) if part),
+                    ),
                 )
             return load_product(tx, pid)
 
@@ -123,3 +151,13 @@ class InventoryService:
             ]
 
         return self._uow.run(work, operation="inventory.movements", actor=actor, write=False)
+
+
+def in_open_carts(tx: Tx, pid: Any) -> int:
+    """Units of one product held by open carts (taken from free stock, not yet sold)."""
+    held = tx.session.execute(
+        select(func.coalesce(func.sum(CartLine.quantity), 0))
+        .join(Cart, Cart.id == CartLine.cart_id)
+        .where(CartLine.product_id == pid, Cart.status == "open")
+    ).scalar()
+    return int(held or 0)

@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pos.errors import ErrorCode, PosError
-from pos.models import Category, PriceChange, Product, utcnow
+from pos.models import Category, PriceChange, Product, User, utcnow
 from pos.money import from_cents
 from pos.services.catalog import images, rules
 from pos.services.catalog.product_rows import load_product, product_select, to_view
@@ -27,7 +27,7 @@ from pos.services.plumbing import validation
 from pos.services.plumbing.events import Change, EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.services.selling.stock import Ledger, change_stock
-from pos.views import Actor, ProductPage, ProductView
+from pos.views import Actor, PriceChangeView, ProductPage, ProductView
 
 __all__ = ["SEARCH_INDEX_OBJECTS", "CatalogService", "category_id", "load_product"]
 
@@ -328,6 +328,32 @@ class CatalogService:
             return [(r[0], from_cents(r[1]), from_cents(r[2])) for r in rows]
 
         return self._uow.run(work, operation="catalog.price_history", actor=actor, write=False)
+
+    def price_changes(self, actor: Actor, product_id: Any) -> list[PriceChangeView]:
+        """The price history newest first, with who made each change and any note."""
+        pid = validation.product_id(product_id)
+
+        def work(tx: Tx) -> list[PriceChangeView]:
+            require_active_manager(tx, actor)
+            rows = tx.session.execute(
+                select(PriceChange, User.username)
+                .outerjoin(User, User.id == PriceChange.user_id)
+                .where(PriceChange.product_id == pid)
+                .order_by(PriceChange.id.desc())
+            ).all()
+            return [
+                PriceChangeView(
+                    c.created_at,
+                    from_cents(c.old_price_cents),
+                    from_cents(c.new_price_cents),
+                    username,
+                    c.note,
+                    c.bulk_id,
+                )
+                for c, username in rows
+            ]
+
+        return self._uow.run(work, operation="catalog.price_changes", actor=actor, write=False)
 
 
 def shape_checked(image: object) -> None:

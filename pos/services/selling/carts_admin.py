@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from pos.errors import ErrorCode, PosError
-from pos.models import Cart, CartLine, Counter, Product, User, utcnow
+from pos.models import Cart, CartLine, Counter, Product, StockMovement, User, utcnow
 from pos.money import from_cents
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import validation
@@ -40,6 +40,15 @@ class CartsAdminService:
                 stmt = stmt.where(Cart.counter_id == actor.counter_id)
             carts = tx.session.execute(stmt).all()
             lines: dict[int, list[CartLineView]] = {c[0]: [] for c in carts}
+            touched: dict[int, Any] = {}
+            if carts:  # line changes do not touch the cart row: their ledger rows tell
+                touched = dict(
+                    tx.session.execute(
+                        select(StockMovement.cart_id, func.max(StockMovement.created_at))
+                        .where(StockMovement.cart_id.in_(list(lines)))
+                        .group_by(StockMovement.cart_id)
+                    ).all()
+                )
             if carts:
                 for r in tx.session.execute(
                     select(
@@ -70,6 +79,7 @@ class CartsAdminService:
                     item_count=sum(ln.quantity for ln in lines[c[0]]),
                     subtotal=sum((ln.line_total for ln in lines[c[0]]), from_cents(0)),
                     lines=tuple(lines[c[0]]),
+                    last_activity_at=max(c[4], touched.get(c[0]) or c[4]),
                 )
                 for c in carts
             ]
@@ -176,7 +186,7 @@ class CartsAdminService:
     def release_older_than(self, actor: Actor, hours: float) -> list[OpenCartView]:
         validation.require_manager(actor)
         cutoff = utcnow() - timedelta(hours=float(hours))
-        stale = [c for c in self.open_carts(actor) if c.updated_at <= cutoff]
+        stale = [c for c in self.open_carts(actor) if c.active_at <= cutoff]
         released = []
         for cart in stale:
             try:
