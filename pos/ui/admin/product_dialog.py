@@ -31,17 +31,12 @@ from PySide6.QtWidgets import (
 
 from pos.errors import PosError
 from pos.paths import image_path
+from pos.ui.admin.widgets import plain_label
 from pos.views import ProductView
 
 Save = Callable[[dict[str, Any]], ProductView]
 PickImage = Callable[[], str | None]
 PREVIEW = 120
-
-
-def plain_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
 
 
 class ProductDialog(QDialog):

@@ -29,9 +29,9 @@ from pos.services.store.reports import (
     write_report_csv,
 )
 from pos.ui.admin.list_model import Column, ListTableModel
-from pos.ui.admin.panels import _Panel
-from pos.ui.admin.product_dialog import plain_label
-from pos.ui.admin.products_panel import table_view
+from pos.ui.admin.panel import AdminPanel
+from pos.ui.admin.widgets import plain_label, table_view
+from pos.ui.admin.words import error_code_text
 
 
 def _local_tz() -> Any:
@@ -60,7 +60,7 @@ class Figure(QFrame):
         layout.addWidget(self.value)
 
 
-class ReportsPanel(_Panel):
+class ReportsPanel(AdminPanel):
     reportReady = Signal(object)
 
     def __init__(self, *args: Any, currency: str = "USD", **kwargs: Any) -> None:
@@ -134,7 +134,7 @@ class ReportsPanel(_Panel):
         )
         self.failures: ListTableModel[ErrorCount] = ListTableModel(
             [
-                Column("Code", lambda e: e.code),
+                Column("Problem", lambda e: error_code_text(e.code)),
                 Column("Count", lambda e: e.count, numeric=True),
                 Column("Share", lambda e: _percent(e.share), numeric=True),
             ]
@@ -143,7 +143,7 @@ class ReportsPanel(_Panel):
         for title, model, stretch in (
             ("Top products", self.top, 3),
             ("Stock turnover (units sold / average stock)", self.turnover, 4),
-            ("Failed operations by code", self.failures, 2),
+            ("Failed operations by kind", self.failures, 2),
         ):
             box = QGroupBox(title)
             view = table_view(model)

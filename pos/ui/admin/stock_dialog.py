@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos.errors import PosError
-from pos.ui.admin.product_dialog import plain_label
+from pos.ui.admin.widgets import plain_label
 from pos.views import ProductView
 
 MODES = ("receive", "adjust", "stocktake")

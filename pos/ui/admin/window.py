@@ -11,9 +11,12 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from pos.errors import ErrorCode, PosError
 from pos.services.plumbing.events import Change
-from pos.ui.admin.panels import AlertsPanel, CartsPanel, PeoplePanel, SettingsPanel
+from pos.ui.admin.alerts_panel import AlertsPanel
+from pos.ui.admin.carts_panel import CartsPanel
+from pos.ui.admin.people_panel import PeoplePanel
 from pos.ui.admin.products_panel import ProductsPanel
 from pos.ui.admin.reports_panel import ReportsPanel
+from pos.ui.admin.settings_panel import SettingsPanel
 from pos.ui.dialogs import Dialogs
 from pos.ui.worker import TaskRunner
 from pos.views import Actor

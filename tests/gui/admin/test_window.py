@@ -7,68 +7,15 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog
 
 from pos.errors import ErrorCode, PosError
 from pos.services.catalog.products_admin import ProductQuery
 from pos.ui.admin.product_model import PAGE
 from pos.ui.admin.window import AdminWindow
-from pos.ui.dialogs import Dialogs
+from tests.gui.admin.conftest import wait_idle
 
 pytestmark = pytest.mark.gui
-
-MANAGER_PASSWORD = "manager-pass-1"
-
-
-class ScriptedAdminDialogs(Dialogs):
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, str, str]] = []
-        self.answers: list[str | None] = []
-        self.confirm_answer = True
-
-    def info(self, parent: QWidget | None, title: str, text: str) -> None:
-        self.messages.append(("info", title, text))
-
-    def error(self, parent: QWidget | None, title: str, text: str) -> None:
-        self.messages.append(("error", title, text))
-
-    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
-        return self.confirm_answer
-
-    def ask_text(self, parent, title, label, value=""):
-        return self.answers.pop(0) if self.answers else None
-
-    def ask_secret(self, parent, title, label):
-        return self.answers.pop(0) if self.answers else None
-
-    def exec(self, dialog: QDialog) -> int:
-        return QDialog.DialogCode.Rejected
-
-
-@pytest.fixture
-def manager_actor(gui_store):
-    return gui_store.auth.login("manager", MANAGER_PASSWORD, "ADMIN")
-
-
-@pytest.fixture
-def admin_dialogs():
-    return ScriptedAdminDialogs()
-
-
-@pytest.fixture
-def admin(qtbot, gui_store, manager_actor, admin_dialogs):
-    window = AdminWindow(gui_store, manager_actor, dialogs=admin_dialogs)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitUntil(lambda: window.products.model.rowCount() > 0)
-    qtbot.waitUntil(lambda: not window.tasks.busy)
-    yield window
-    window.close()
-
-
-def wait_idle(qtbot, window):
-    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=30_000)
 
 
 def test_clerk_cannot_open_it(gui_store, clerk_actor):
@@ -83,8 +30,8 @@ def test_models_pass_qtmodeltester(qtbot, qtmodeltester, admin, gui_store, clerk
     qtmodeltester.check(admin.products.model)
     admin.products.table.selectRow(0)
     wait_idle(qtbot, admin)
-    qtmodeltester.check(admin.products.history_model)
-    qtmodeltester.check(admin.products.prices_model)
+    qtmodeltester.check(admin.products.history.movements_model)
+    qtmodeltester.check(admin.products.history.prices_model)
     for tab in range(1, admin.tabs.count()):
         admin.tabs.setCurrentIndex(tab)
         wait_idle(qtbot, admin)
@@ -208,14 +155,14 @@ def test_ten_thousand_row_import_keeps_gui_responsive(qtbot, admin, tmp_path, gu
     path = tmp_path / "big.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     progress_values: list[int] = []
-    admin.products.progress.valueChanged.connect(progress_values.append)
+    admin.products.csv.progress.valueChanged.connect(progress_values.append)
     ticks = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start(5)
-    admin.products.import_csv(str(path))
-    assert admin.products.progress.isVisible()
-    qtbot.waitUntil(lambda: admin.products.import_button.isEnabled(), timeout=120_000)
+    admin.products.csv.import_csv(str(path))
+    assert admin.products.csv.progress.isVisible()
+    qtbot.waitUntil(lambda: admin.products.csv.import_button.isEnabled(), timeout=120_000)
     timer.stop()
     assert any(m[0] == "info" and "10000 new" in m[2] for m in admin_messages(admin))
     assert len(set(progress_values)) >= 5
@@ -236,29 +183,10 @@ def admin_messages(window):
 def test_bad_import_shows_line_numbers(qtbot, admin, tmp_path, admin_dialogs):
     path = tmp_path / "bad.csv"
     path.write_text("sku,name,price\n,No SKU,1.00\nX,<i>x</i>,-2\n", encoding="utf-8")
-    admin.products.import_csv(str(path))
-    qtbot.waitUntil(lambda: admin.products.import_button.isEnabled())
+    admin.products.csv.import_csv(str(path))
+    qtbot.waitUntil(lambda: admin.products.csv.import_button.isEnabled())
     kind, title, text = admin_dialogs.messages[-1]
     assert kind == "error" and "line 2: SKU is missing" in text and "line 3" in text
-
-
-def test_bulk_price_change(qtbot, admin, gui_store, manager_actor, admin_dialogs):
-    model = admin.products.model
-    table = admin.products.table
-    table.selectRow(0)
-    table.selectionModel().select(
-        model.index(1, 0),
-        table.selectionModel().SelectionFlag.Select | table.selectionModel().SelectionFlag.Rows,
-    )
-    before = [model.row_at(i).product for i in (0, 1)]
-    admin_dialogs.answers = ["10"]
-    admin.products.bulk_price()
-    qtbot.waitUntil(
-        lambda: gui_store.catalog.get(manager_actor, before[0].id).price != before[0].price
-    )
-    for p in before:
-        expected = (p.price * Decimal("1.1")).quantize(Decimal("0.01"), "ROUND_HALF_UP")
-        assert gui_store.catalog.get(manager_actor, p.id).price == expected
 
 
 def test_dashboard_matches_service(qtbot, admin, gui_store, clerk_actor, manager_actor):
