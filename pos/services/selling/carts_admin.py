@@ -40,15 +40,16 @@ class CartsAdminService:
                 stmt = stmt.where(Cart.counter_id == actor.counter_id)
             carts = tx.session.execute(stmt).all()
             lines: dict[int, list[CartLineView]] = {c[0]: [] for c in carts}
-            touched: dict[int, Any] = {}
+            touched: dict[int | None, Any] = {}
             if carts:  # line changes do not touch the cart row: their ledger rows tell
-                touched = dict(
-                    tx.session.execute(
+                touched = {
+                    cart_id: when
+                    for cart_id, when in tx.session.execute(
                         select(StockMovement.cart_id, func.max(StockMovement.created_at))
                         .where(StockMovement.cart_id.in_(list(lines)))
                         .group_by(StockMovement.cart_id)
-                    ).all()
-                )
+                    )
+                }
             if carts:
                 for r in tx.session.execute(
                     select(
