@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication, QDialog
 from pos.errors import PosError
 from pos.services.facade import Store, open_store
 from pos.ui import style
+from pos.ui.change_bus import ChangeBus
 from pos.ui.counter_window import CounterWindow
 from pos.ui.dialogs import Dialogs
-from pos.ui.live_bridge import LiveBridge
 from pos.ui.login_dialog import LoginDialog
 from pos.ui.setup_dialog import SetupDialog
 from pos.views import Actor
@@ -101,7 +101,7 @@ class CounterSession(QObject):
         super().__init__()
         self.store, self.counter_code, self.dialogs = store, counter_code, dialogs
         self.window: CounterWindow | None = None
-        self.live: LiveBridge | None = None
+        self.bus: ChangeBus | None = None
 
     def login(self, username: str = "") -> Actor | None:
         dialog = build_login_dialog(self.store, self.counter_code, username)
@@ -111,11 +111,11 @@ class CounterSession(QObject):
 
     def start(self, actor: Actor) -> CounterWindow:
         # Listen before the first load, so no other counter's change falls in between.
-        self.live = LiveBridge(self.store, parent=self)
-        self.live.start()
-        self.window = CounterWindow(self.store, actor, dialogs=self.dialogs)
-        self.live.onlineChanged.connect(self.window.set_online)
-        self.live.resyncNeeded.connect(self.window.reload_everything)
+        # The window hears resync (reconnects) on the bus itself: nothing wired twice here.
+        self.bus = ChangeBus.of(self.store)
+        self.bus.start()
+        self.window = CounterWindow(self.store, actor, dialogs=self.dialogs, bus=self.bus)
+        self.bus.onlineChanged.connect(self.window.set_online)
         self.window.signOutRequested.connect(self.switch_clerk)
         self.window.resize(1366, 768)
         self.window.show()
@@ -124,8 +124,8 @@ class CounterSession(QObject):
     def stop(self) -> None:
         if self.window is not None:
             self.window.shutdown()
-        if self.live is not None:
-            self.live.stop()
+        if self.bus is not None:
+            self.bus.stop()
 
     def switch_clerk(self) -> None:
         window = self.window
@@ -194,15 +194,15 @@ def run_admin(database_url: str, counter_code: str, argv: list[str] | None = Non
             if actor.is_manager:
                 break
             dialogs.error(None, "Managers only", "The admin window is for manager accounts.")
-        live = LiveBridge(store)  # other counters' sales and edits show up in the table
-        live.start()
+        bus = ChangeBus.of(store)  # other counters' sales and edits show up in the table
+        bus.start()
         try:
             window = open_admin_window(store, actor)
             window.resize(1366, 768)
             window.show()
             return app.exec()
         finally:
-            live.stop()
+            bus.stop()
     except PosError as err:
         dialogs.error(None, "pos", err.message)
         return 2

@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 from pos.errors import ErrorCode, PosError
 from pos.money import format_money
 from pos.services.facade import Store
-from pos.services.plumbing.events import Change
+from pos.services.plumbing.events import Change, ChangeKind, initiated_by, new_initiator
 from pos.ui import receipt
 from pos.ui.cart_model import CartModel
 from pos.ui.cart_view import CartTable
+from pos.ui.change_bus import ChangeBus
 from pos.ui.checkout_dialog import CheckoutDialog
 from pos.ui.dialogs import Dialogs
 from pos.ui.login_dialog import plain_label
@@ -84,7 +85,6 @@ class ProductGrid(QListView):
 class CounterWindow(QMainWindow):
     signOutRequested = Signal()
     cartApplied = Signal(object)  # CartView, after the screen shows it
-    _changes = Signal(object)  # Change from any thread, delivered on the GUI thread
 
     def __init__(
         self,
@@ -93,6 +93,7 @@ class CounterWindow(QMainWindow):
         *,
         dialogs: Dialogs | None = None,
         thumbnails: ThumbnailCache | None = None,
+        bus: ChangeBus | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -100,7 +101,9 @@ class CounterWindow(QMainWindow):
         self.actor = actor
         self.dialogs = dialogs or Dialogs()
         self.settings = store.settings.get()
-        self.runner = TaskRunner(self)
+        # Who causes this window's changes: its own notices come back tagged with it.
+        self.initiator = new_initiator("counter")
+        self.runner = TaskRunner(self, initiator=self.initiator)
         self.thumbnails = thumbnails or ThumbnailCache(self)
         zero = Decimal("0.00")
         self.cart = CartView(None, actor.counter_code, (), 0, zero, zero, zero, zero)
@@ -131,8 +134,8 @@ class CounterWindow(QMainWindow):
         self.setMinimumSize(QSize(1100, 640))
         self._build_ui()
         self._build_actions()
-        self._changes.connect(self._on_change, Qt.ConnectionType.QueuedConnection)
-        self._unsubscribe: Callable[[], None] | None = store.events.subscribe(self._changes.emit)
+        self.bus = bus if bus is not None else ChangeBus.of(store)
+        self.bus.changed.connect(self._on_change)
         self.set_actor(actor)
         self.load_categories()
         self.run_search()
@@ -216,10 +219,10 @@ class CounterWindow(QMainWindow):
         self.shipping_label = plain_label("Shipping")
         self.shipping_value = plain_label()
         self.total_value = plain_label("", "totalValue")
-        tax_pct = f"{self.settings.tax_rate * 100:.4g}%"
+        self.tax_label = plain_label("Tax", "muted")  # its rate comes from live settings
         rows = [
             (plain_label("Subtotal", "muted"), self.subtotal_value),
-            (plain_label(f"Tax ({tax_pct})", "muted"), self.tax_value),
+            (self.tax_label, self.tax_value),
             (self.shipping_label, self.shipping_value),
             (plain_label("Total", "totalLabel"), self.total_value),
         ]
@@ -344,15 +347,19 @@ class CounterWindow(QMainWindow):
         """A (possibly different) clerk signed in at this counter: the counter's cart comes back."""
         self.actor = actor
         self._refresh_settings()
+        self._show_identity()
+        self.manager_menu.menuAction().setVisible(actor.is_manager and admin_available())
+        self.admin_action.setEnabled(actor.is_manager and admin_available())
+        self.load_cart()
+        self.focus_scanner()
+
+    def _show_identity(self) -> None:
+        actor = self.actor
         name = self.settings.store_name or "Point of sale"
         self.setWindowTitle(f"{name} \u2014 Counter {actor.counter_code} \u2014 {actor.username}")
         self.store_label.setText(name)
         role = "Manager" if actor.is_manager else "Clerk"
         self.user_label.setText(f"Counter {actor.counter_code}  \u00b7  {role} {actor.username}")
-        self.manager_menu.menuAction().setVisible(actor.is_manager and admin_available())
-        self.admin_action.setEnabled(actor.is_manager and admin_available())
-        self.load_cart()
-        self.focus_scanner()
 
     def load_cart(self) -> None:
         try:
@@ -371,6 +378,7 @@ class CounterWindow(QMainWindow):
         self.shipping_label.setVisible(cart.delivery)
         self.shipping_value.setVisible(cart.delivery)
         self.total_value.setText(money(cart.total))
+        self.tax_label.setText(f"Tax ({percent(self.settings.tax_rate)})")
         self.badge.setText(str(cart.item_count))
         self.badge.setToolTip(f"{cart.item_count} item(s) in the cart")
         self.delivery_box.setChecked(cart.delivery)
@@ -420,11 +428,17 @@ class CounterWindow(QMainWindow):
             self.product_view.setCurrentIndex(self.product_model.index(0, 0))
 
     def _refresh_settings(self) -> None:
-        """Store settings, or the last known ones while the database cannot be reached."""
+        """Store settings, or the last known ones while the database cannot be reached.
+
+        Nothing is copied into widgets when they are built: the tax label, the prices'
+        currency and the store name follow the settings read here."""
         try:
             self.settings = self.store.settings.get()
         except PosError as err:
             log.warning("keeping last store settings: %s", err.code)
+            return
+        self.product_model.set_currency(self.settings.currency)
+        self._show_identity()
 
     def _search_enter(self) -> None:
         self.run_search()
@@ -433,18 +447,24 @@ class CounterWindow(QMainWindow):
     def _on_change(self, change: Change) -> None:
         if self._closed:
             return
-        if change.kind == "settings":
+        if change.kind == ChangeKind.SETTINGS:
             self._refresh_settings()
             self.load_cart()
             return
-        if change.kind == "resync":
+        if change.kind == ChangeKind.RESYNC:
             self.reload_everything()
             return
-        if change.kind == "catalog":
+        if change.kind == ChangeKind.CATALOG:
             self.load_categories()
             self.product_model.reload()
             return
-        ids = [pid for pid in change.product_ids if self.product_model.row_of(pid) is not None]
+        if change.kind not in (ChangeKind.STOCK, ChangeKind.PRODUCT):
+            return
+        ids = [pid for pid in change.ids if self.product_model.row_of(pid) is not None]
+        if change.kind == ChangeKind.STOCK and change.initiated_by(self.initiator):
+            # Our own cart action: the CartView it returned already carried the stock of
+            # the products still in the cart.
+            ids = [pid for pid in ids if self.cart.line(pid) is None]
         if not ids:
             return
         store, actor = self.store, self.actor
@@ -500,7 +520,8 @@ class CounterWindow(QMainWindow):
             return False
         self.flush_quantities()
         try:
-            cart = self.store.cart.add(self.actor, product_id, quantity)
+            with initiated_by(self.initiator):
+                cart = self.store.cart.add(self.actor, product_id, quantity)
         except PosError as err:
             self._failed(err)
             return False
@@ -552,7 +573,8 @@ class CounterWindow(QMainWindow):
         cart, failed = self.cart, None
         for product_id, quantity in pending.items():
             try:
-                cart = self.store.cart.update(self.actor, product_id, quantity)
+                with initiated_by(self.initiator):
+                    cart = self.store.cart.update(self.actor, product_id, quantity)
             except PosError as err:
                 failed = err
         self.apply_cart(cart)
@@ -579,7 +601,8 @@ class CounterWindow(QMainWindow):
         if line is None:
             return False
         try:
-            cart = self.store.cart.remove(self.actor, line.product_id)
+            with initiated_by(self.initiator):
+                cart = self.store.cart.remove(self.actor, line.product_id)
         except PosError as err:
             self.notice.error(err.message)
             self.load_cart()
@@ -592,7 +615,8 @@ class CounterWindow(QMainWindow):
 
     def set_delivery(self, delivery: bool) -> None:
         try:
-            self.apply_cart(self.store.cart.set_delivery(self.actor, delivery))
+            with initiated_by(self.initiator):
+                self.apply_cart(self.store.cart.set_delivery(self.actor, delivery))
         except PosError as err:
             self.notice.error(err.message)
             self.delivery_box.setChecked(self.cart.delivery)
@@ -614,7 +638,10 @@ class CounterWindow(QMainWindow):
         ):
             return False
         try:
-            self.store.carts.release(self.actor, self.cart.cart_id, note="voided at the counter")
+            with initiated_by(self.initiator):
+                self.store.carts.release(
+                    self.actor, self.cart.cart_id, note="voided at the counter"
+                )
         except PosError as err:
             self.notice.error(err.message)
             return False
@@ -715,15 +742,18 @@ class CounterWindow(QMainWindow):
             return
         self._closed = True
         self.flush_quantities()
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        self.bus.changed.disconnect(self._on_change)
         self.runner.shutdown()
         self.thumbnails.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.shutdown()
         super().closeEvent(event)
+
+
+def percent(rate: Decimal) -> str:
+    """0.08 -> "8%", 0.0825 -> "8.25%" (no trailing zeros)."""
+    return f"{(Decimal(rate) * 100).normalize():f}%"
 
 
 def admin_available() -> bool:

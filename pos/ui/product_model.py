@@ -132,6 +132,19 @@ class ProductModel(QAbstractListModel):
     def reload(self) -> None:
         self.set_query(self._text, self._category)
 
+    @property
+    def currency(self) -> str:
+        return self._currency
+
+    def set_currency(self, currency: str) -> None:
+        """The store's currency changed: re-render every price shown (no reload)."""
+        if currency == self._currency:
+            return
+        self._currency = currency
+        self._rows = [make_row(row.product, currency) for row in self._rows]
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
+
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted and not self._loading
 

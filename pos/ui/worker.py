@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from pos.errors import ErrorCode, PosError
+from pos.services.plumbing.events import initiated_by
 
 log = logging.getLogger("pos.ui.worker")
 
@@ -37,7 +38,8 @@ class _Task(QRunnable):
             self._runner._progress.emit(self._task_id, int(done), int(total))
 
         try:
-            result, ok = self._fn(progress), True
+            with initiated_by(self._runner.initiator):
+                result, ok = self._fn(progress), True
         except PosError as err:
             result, ok = err, False
         except Exception as exc:  # a bug or a lost connection must still reach the user
@@ -56,8 +58,13 @@ class TaskRunner(QObject):
     busyChanged = Signal(bool)
     finished = Signal()  # after any task's callback ran (tests and screenshots wait on it)
 
-    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+    def __init__(
+        self, parent: QObject | None = None, max_threads: int = 2, *, initiator: str | None = None
+    ) -> None:
         super().__init__(parent)
+        # Changes the tasks publish carry this token (pos.services.plumbing.events), so the
+        # window that submitted them can tell its own changes from others'.
+        self.initiator = initiator
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._ids = itertools.count(1)

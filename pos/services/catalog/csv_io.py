@@ -31,7 +31,7 @@ from pos.money import CENT, from_cents
 from pos.services.catalog.bulk import lock_products, notify_products
 from pos.services.catalog.products import category_id
 from pos.services.people.auth import require_active_manager
-from pos.services.plumbing.events import Change, EventHub
+from pos.services.plumbing.events import Change, ChangeKind, EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork
 from pos.services.selling.stock import Ledger, change_stock
 from pos.views import Actor
@@ -358,7 +358,7 @@ class ProductIOService:
             return ImportResult(len(rows), len(new), len(old), stock_changes, ignored)
 
         result = self._uow.run(work, operation="product_io.import", actor=actor)
-        self._events.publish(Change("catalog", tuple(touched)))
+        self._events.publish(Change(ChangeKind.CATALOG, tuple(touched)))
         return result
 
     def export_csv(self, actor: Actor, path: str | Path, progress: Progress | None = None) -> int:

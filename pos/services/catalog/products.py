@@ -24,7 +24,7 @@ from pos.services.catalog.search import (
 )
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import validation
-from pos.services.plumbing.events import Change, EventHub
+from pos.services.plumbing.events import Change, ChangeKind, EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.services.selling.stock import Ledger, change_stock
 from pos.views import Actor, PriceChangeView, ProductPage, ProductView
@@ -259,7 +259,7 @@ class CatalogService:
             return load_product(tx, pid)
 
         view = self._uow.run(work, operation="catalog.add_product", actor=actor)
-        self._events.publish(Change("catalog", (view.id,)))
+        self._events.publish(Change(ChangeKind.CATALOG, (view.id,)))
         return view
 
     def update_product(self, actor: Actor, product_id: Any, **changes: Any) -> ProductView:

@@ -28,7 +28,7 @@ from pos.services.catalog.product_rows import PRODUCT_COLUMNS, to_view
 from pos.services.catalog.search import ProductFilter, apply_filter, count_select, ordered_page
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import validation
-from pos.services.plumbing.events import Change, EventHub
+from pos.services.plumbing.events import Change, ChangeKind, EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork
 from pos.views import Actor, ProductView
 
@@ -222,7 +222,7 @@ class ProductsAdminService:
             return "deleted"
 
         outcome = self._uow.run(work, operation="products_admin.remove", actor=actor)
-        self._events.publish(Change("catalog", (pid,)))
+        self._events.publish(Change(ChangeKind.CATALOG, (pid,)))
         return outcome
 
 

@@ -4,7 +4,7 @@ PostgreSQL: the transactions that change stock, products or settings run `pg_not
 at commit, in commit order). `PgListener` keeps one autocommit psycopg connection that
 LISTENs, in a daemon thread, coalesces ids over a few milliseconds and publishes
 Change("stock" | "product" | "settings", ids). A lost connection is reported as offline;
-the listener reconnects with backoff and then publishes Change("resync"): nothing is queued
+the listener reconnects with backoff and then publishes Change(ChangeKind.RESYNC): nothing is queued
 for a session that was not listening, so views must reload everything they show.
 
 SQLite: `SqlitePoller` reads `PRAGMA data_version` (it changes when another connection
@@ -24,24 +24,28 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
 from psycopg.conninfo import make_conninfo
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL
 
 from pos.db import PG_TCP_OPTIONS
-from pos.services.plumbing.events import Change, EventHub
+from pos.services.plumbing.events import Change, ChangeKind, EventHub
 
 log = logging.getLogger("pos.live")
 
 STOCK_CHANNEL = "pos_stock"
 PRODUCT_CHANNEL = "pos_product"
 SETTINGS_CHANNEL = "pos_settings"
-CHANNEL_KINDS = {STOCK_CHANNEL: "stock", PRODUCT_CHANNEL: "product", SETTINGS_CHANNEL: "settings"}
+CHANNEL_KINDS = {
+    STOCK_CHANNEL: ChangeKind.STOCK,
+    PRODUCT_CHANNEL: ChangeKind.PRODUCT,
+    SETTINGS_CHANNEL: ChangeKind.SETTINGS,
+}
 
 StateListener = Callable[[bool], None]
 
@@ -164,9 +168,12 @@ class PgListener(LiveSync):
         backoff_min: float = 0.1,
         backoff_max: float = 2.0,
         connect_timeout: float = 3.0,
+        own_pids: Callable[[], Collection[int]] = frozenset,
     ) -> None:
         super().__init__(events)
         self.conninfo = conninfo
+        # Backend pids of this process's own pool: their notifies echo our own commits.
+        self.own_pids = own_pids
         self.poll = poll  # how often the stop flag is checked while idle
         self.coalesce = coalesce  # ids arriving this soon after the first are sent together
         self.heartbeat = heartbeat  # idle seconds before a SELECT 1 proves the link alive
@@ -201,7 +208,7 @@ class PgListener(LiveSync):
                     self._set_online(True)
                     if connected_before:
                         self.reconnects += 1
-                        self._publish(Change("resync"))
+                        self._publish(Change(ChangeKind.RESYNC))
                     connected_before = True
                     self._listen(conn)
             except psycopg.Error as exc:
@@ -218,29 +225,33 @@ class PgListener(LiveSync):
     def _listen(self, conn: psycopg.Connection[Any]) -> None:
         last_seen = time.monotonic()
         while not self._stop.is_set():
-            batch: dict[str, set[str]] = {}
+            batch: dict[tuple[str, bool], set[str]] = {}
             for notify in conn.notifies(timeout=self.poll, stop_after=1):
-                batch.setdefault(notify.channel, set()).add(notify.payload)
+                self._collect(batch, notify)
             if batch:
                 for notify in conn.notifies(timeout=self.coalesce):
-                    batch.setdefault(notify.channel, set()).add(notify.payload)
+                    self._collect(batch, notify)
                 self._deliver(batch)
                 last_seen = time.monotonic()
             elif time.monotonic() - last_seen > self.heartbeat:
                 conn.execute("SELECT 1")
                 last_seen = time.monotonic()
 
-    def _deliver(self, batch: dict[str, set[str]]) -> None:
-        for channel, payloads in batch.items():
+    def _collect(self, batch: dict[tuple[str, bool], set[str]], notify: psycopg.Notify) -> None:
+        echo = notify.pid in self.own_pids()
+        batch.setdefault((notify.channel, echo), set()).add(notify.payload)
+
+    def _deliver(self, batch: dict[tuple[str, bool], set[str]]) -> None:
+        for (channel, echo), payloads in batch.items():
             kind = CHANNEL_KINDS.get(channel)
             if kind is None:
                 continue
             if kind == "settings":
-                self._publish(Change("settings"))
+                self._publish(Change(ChangeKind.SETTINGS, echo=echo))
             else:
                 ids = _parse_ids(payloads)
                 if ids:
-                    self._publish(Change(kind, ids))
+                    self._publish(Change(kind, ids, echo=echo))
 
 
 def _parse_ids(payloads: Iterable[str | bytes]) -> tuple[uuid.UUID, ...]:
@@ -298,7 +309,7 @@ class SqlitePoller(LiveSync):
             return []
         if self._lost:
             self._lost = False
-            changes = [Change("resync")]
+            changes = [Change(ChangeKind.RESYNC)]
             self.reconnects += 1
         self._set_online(True)
         for change in changes:
@@ -334,12 +345,12 @@ class SqlitePoller(LiveSync):
             return []  # the baseline: what the views loaded is already current
         changes = []
         if stock:
-            changes.append(Change("stock", tuple(sorted(stock))))
+            changes.append(Change(ChangeKind.STOCK, tuple(sorted(stock))))
         products = edited - stock
         if products:
-            changes.append(Change("product", tuple(sorted(products))))
+            changes.append(Change(ChangeKind.PRODUCT, tuple(sorted(products))))
         if settings_changed:
-            changes.append(Change("settings"))
+            changes.append(Change(ChangeKind.SETTINGS))
         return changes
 
     def _new_movements(self, conn: sqlite3.Connection) -> set[uuid.UUID]:
@@ -373,6 +384,45 @@ def _shift(stamp: str, delta: timedelta) -> str:
     return moved.isoformat(sep=" ")
 
 
+# -- this process's own PostgreSQL backends ---------------------------------------------
+_OWN_PIDS = "pos_own_pids"
+
+
+def own_backend_pids(engine: Engine) -> Callable[[], Collection[int]]:
+    """The backend pids of the engine's pooled connections (kept current by pool events).
+
+    A connection's pid is recorded each time it is checked out, before a service can send
+    a NOTIFY on it, and forgotten when the connection is closed or invalidated."""
+    existing = engine.__dict__.get(_OWN_PIDS)
+    if existing is not None:
+        return existing  # type: ignore[no-any-return]
+    pids: set[int] = set()
+    lock = threading.Lock()
+
+    def snapshot() -> Collection[int]:
+        with lock:
+            return frozenset(pids)
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        pid = getattr(getattr(dbapi_connection, "info", None), "backend_pid", None)
+        if isinstance(pid, int):
+            record.info[_OWN_PIDS] = pid
+            with lock:
+                pids.add(pid)
+
+    def forget(_dbapi_connection: Any, record: Any, *_rest: Any) -> None:
+        pid = record.info.pop(_OWN_PIDS, None)
+        if pid is not None:
+            with lock:
+                pids.discard(pid)
+
+    event.listen(engine, "checkout", checkout)
+    event.listen(engine, "close", forget)
+    event.listen(engine, "invalidate", forget)
+    engine.__dict__[_OWN_PIDS] = snapshot
+    return snapshot
+
+
 # -- factory ----------------------------------------------------------------------------
 def create_live_sync(engine: Engine, events: EventHub, **options: Any) -> LiveSync:
     """The right live sync for this engine (not started). Options go to the class."""
@@ -380,7 +430,7 @@ def create_live_sync(engine: Engine, events: EventHub, **options: Any) -> LiveSy
         base = engine.url.query.get("application_name") or "pos"
         name = base if isinstance(base, str) else base[-1]
         conninfo = conninfo_from_url(engine.url, application_name=f"{name}-live")
-        return PgListener(conninfo, events, **options)
+        return PgListener(conninfo, events, own_pids=own_backend_pids(engine), **options)
     if engine.dialect.name == "sqlite":
         database = engine.url.database
         if not database or database == ":memory:":

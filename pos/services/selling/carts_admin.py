@@ -12,7 +12,7 @@ from pos.models import Cart, CartLine, Counter, Product, StockMovement, User, ut
 from pos.money import from_cents
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import validation
-from pos.services.plumbing.events import Change, EventHub
+from pos.services.plumbing.events import Change, ChangeKind, EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.services.selling.stock import Ledger, change_stock
 from pos.views import Actor, CartLineView, OpenCartView
@@ -181,7 +181,7 @@ class CartsAdminService:
 
         view, pids = self._uow.run(work, operation="carts.release", actor=actor)
         self._events.stock_changed(pids)
-        self._events.publish(Change("carts"))
+        self._events.publish(Change(ChangeKind.CARTS, (view.cart_id,)))
         return view
 
     def release_older_than(self, actor: Actor, hours: float) -> list[OpenCartView]:

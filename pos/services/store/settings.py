@@ -11,7 +11,7 @@ from pos.models import StoreSettings
 from pos.money import from_cents, ppm_to_rate, rate_to_ppm, to_cents
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import validation
-from pos.services.plumbing.events import Change, EventHub
+from pos.services.plumbing.events import Change, ChangeKind, EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.views import Actor, StoreSettingsView
 
@@ -74,7 +74,7 @@ class SettingsService:
             return load_settings(tx)
 
         view = self._uow.run(work, operation="settings.update", actor=actor)
-        self._events.publish(Change("settings"))
+        self._events.publish(Change(ChangeKind.SETTINGS))
         return view
 
 

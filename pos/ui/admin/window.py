@@ -5,29 +5,24 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from pos.errors import ErrorCode, PosError
-from pos.services.plumbing.events import Change
+from pos.services.plumbing.events import Change, ChangeKind, new_initiator
 from pos.ui.admin.alerts_panel import AlertsPanel
 from pos.ui.admin.carts_panel import CartsPanel
 from pos.ui.admin.people_panel import PeoplePanel
 from pos.ui.admin.products_panel import ProductsPanel
 from pos.ui.admin.reports_panel import ReportsPanel
 from pos.ui.admin.settings_panel import SettingsPanel
+from pos.ui.change_bus import ChangeBus
 from pos.ui.dialogs import Dialogs
 from pos.ui.worker import TaskRunner
 from pos.views import Actor
 
 log = logging.getLogger("pos.ui.admin")
-
-
-class _ChangeRelay(QObject):
-    """Store events arrive on whatever thread committed; a queued signal brings them here."""
-
-    changed = Signal(object)
 
 
 class AdminWindow(QMainWindow):
@@ -43,7 +38,9 @@ class AdminWindow(QMainWindow):
         super().__init__(parent)
         self.store, self.actor = store, actor
         self.dialogs = dialogs or Dialogs()
-        self.tasks = TaskRunner(self)
+        # This window's own changes come back tagged with its token (see _on_change).
+        self.initiator = new_initiator("admin")
+        self.tasks = TaskRunner(self, initiator=self.initiator)
         try:
             settings = store.settings.get(actor)
             currency, store_name = settings.currency, settings.store_name
@@ -87,10 +84,10 @@ class AdminWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_shown)
         self._loaded: set[int] = set()
 
-        # Changes made elsewhere (counters in this process, the live-sync listener).
-        self._relay = _ChangeRelay(self)
-        self._relay.changed.connect(self._on_change)
-        self._unsubscribe = store.events.subscribe(self._relay.changed.emit)
+        # Changes made elsewhere (counters in this process, the live-sync listener), on
+        # the app's one change bus.
+        self._bus = ChangeBus.of(store)
+        self._bus.changed.connect(self._on_change)
         self._pending_stock: set[Any] = set()
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -115,6 +112,8 @@ class AdminWindow(QMainWindow):
         self.status.setText(f"{count} products at or below their low-stock threshold")
 
     def _on_change(self, change: Change) -> None:
+        if change.kind == ChangeKind.CATALOG and change.initiated_by(self.initiator):
+            return  # our own import or new product: the panel already reloaded itself
         if change.kind in ("resync", "catalog"):  # reconnected, or products added: re-query
             self.products.start()
             self.alerts.refresh()
@@ -130,7 +129,7 @@ class AdminWindow(QMainWindow):
         self.alerts.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._unsubscribe()
+        self._bus.changed.disconnect(self._on_change)
         self.tasks.shutdown()
         super().closeEvent(event)
 
