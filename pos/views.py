@@ -218,6 +218,8 @@ class StoreSettingsView:
     free_shipping_threshold: Decimal
     currency: str
     require_customer: bool
+    # Cash tendered above total + this needs the clerk's explicit confirmation.
+    cash_confirm_over_total: Decimal
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Integer, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pos.models.base import Base
@@ -10,6 +10,9 @@ from pos.models.base import Base
 DEFAULT_TAX_RATE_PPM = 80_000  # 8%
 DEFAULT_SHIPPING_CENTS = 1599
 DEFAULT_FREE_SHIPPING_OVER_CENTS = 20_000
+# Cash handed over beyond the total by more than this is asked about before the sale is
+# recorded: a scanned barcode or a slipped key in "cash tendered" looks like a fortune.
+DEFAULT_CASH_CONFIRM_OVER_TOTAL_CENTS = 100_000
 
 
 class StoreSettings(Base):
@@ -25,3 +28,8 @@ class StoreSettings(Base):
     )
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     require_customer: Mapped[bool] = mapped_column(Boolean, default=False)
+    cash_confirm_over_total_cents: Mapped[int] = mapped_column(
+        BigInteger,
+        default=DEFAULT_CASH_CONFIRM_OVER_TOTAL_CENTS,
+        server_default=text(str(DEFAULT_CASH_CONFIRM_OVER_TOTAL_CENTS)),
+    )

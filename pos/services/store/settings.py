@@ -27,6 +27,7 @@ def load_settings(tx: Tx) -> StoreSettingsView:
         free_shipping_threshold=from_cents(row.free_shipping_over_cents),
         currency=row.currency,
         require_customer=row.require_customer,
+        cash_confirm_over_total=from_cents(row.cash_confirm_over_total_cents),
     )
 
 
@@ -58,6 +59,8 @@ class SettingsService:
                         "Currency must be a three-letter code such as USD.",
                     )
                 values["currency"] = code
+            elif key == "cash_confirm_over_total":
+                values["cash_confirm_over_total_cents"] = _cash_confirm_bound(value)
             elif key == "require_customer":
                 values["require_customer"] = bool(value)
             else:
@@ -82,4 +85,20 @@ def _non_negative(value: Any, field: str) -> int:
     cents = to_cents(value, field)
     if cents < 0:
         raise PosError(ErrorCode.VALIDATION_ERROR, f"{field} must not be negative.")
+    return cents
+
+
+# Above this, "confirm large cash" would never trigger: every typo would pass unasked.
+CASH_CONFIRM_MAX_CENTS = 100_000_000
+
+
+def _cash_confirm_bound(value: Any) -> int:
+    field = "Cash above the total that needs a confirmation"
+    cents = to_cents(value, field)
+    if not 100 <= cents <= CASH_CONFIRM_MAX_CENTS:
+        raise PosError(
+            ErrorCode.VALIDATION_ERROR,
+            f"{field} must be from 1.00 to {from_cents(CASH_CONFIRM_MAX_CENTS):,.2f}.",
+            {"field": "cash_confirm_over_total", "value": str(value)},
+        )
     return cents
