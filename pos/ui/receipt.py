@@ -7,7 +7,7 @@ import html
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtCore import QMarginsF, QSizeF, QStandardPaths
 from PySide6.QtGui import (
     QFont,
     QPagedPaintDevice,
@@ -20,6 +20,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QWidget
 
 from pos.money import format_money
+from pos.ui.plural import count_of
 from pos.views import OrderView
 
 RECEIPT_WIDTH_MM = 80.0
@@ -63,6 +64,7 @@ def receipt_html(order: OrderView) -> str:
         else ""
     )
     delivery = "Delivery" if order.delivery else "Carry-out"
+    items = count_of(order.item_count, "item")
     return f"""
 <html><head><style>
 body {{ font-family: 'DejaVu Sans'; font-size: 8pt; }}
@@ -94,7 +96,7 @@ table {{ width: 100%; }}
 <tr><td>Tendered</td><td></td><td align='right'>{money(order.tendered)}</td></tr>
 <tr><td><b>Change</b></td><td></td><td align='right'><b>{money(order.change_due)}</b></td></tr>
 </table>
-<p align='center' class='muted'>{order.item_count} item(s) \u00b7 keep this receipt for returns</p>
+<p align='center' class='muted'>{items} \u00b7 keep this receipt for returns</p>
 </body></html>"""
 
 
@@ -121,6 +123,28 @@ def render(order: OrderView, device: QPagedPaintDevice) -> None:
     document = receipt_document(order)
     document.setPageSize(device.pageLayout().paintRectPoints().size().toSizeF())
     document.print_(device)
+
+
+# The folder the clerk last saved a receipt to in this session (None: not yet).
+_last_pdf_folder: Path | None = None
+
+
+def documents_folder() -> Path:
+    """The user's documents folder (XDG, Windows, macOS alike), else their home: never
+    the program's working directory, which a clerk cannot find again."""
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    folder = Path(location) if location else Path.home()
+    return folder if folder.is_dir() else Path.home()
+
+
+def default_pdf_path(order: OrderView) -> Path:
+    folder = _last_pdf_folder if _last_pdf_folder and _last_pdf_folder.is_dir() else None
+    return (folder or documents_folder()) / f"receipt-{order.order_number}.pdf"
+
+
+def remember_pdf_folder(folder: Path) -> None:
+    global _last_pdf_folder
+    _last_pdf_folder = folder
 
 
 def save_pdf(order: OrderView, path: str | Path) -> Path:
