@@ -65,6 +65,10 @@ QLabel#totalLabel, QLabel#totalValue {{ font-size: 16pt; font-weight: bold; }}
 QLabel#bigAmount {{ font-size: 24pt; font-weight: bold; color: {ACCENT_DARK}; }}
 QLabel#changeAmount {{ font-size: 16pt; font-weight: bold; color: {SUCCESS}; }}
 QLabel#changeAmount[short="true"] {{ color: {DANGER}; }}
+QLabel#changeDue {{ font-size: 26pt; font-weight: bold; color: {SUCCESS}; }}
+QLabel#changeDue[state="short"] {{ color: {DANGER}; }}
+QLabel#changeDue[state="problem"], QLabel#changeDue[state="empty"] {{ color: {MUTED}; }}
+QLabel#warningNote {{ color: {WARNING}; font-weight: bold; }}
 QLabel#formError {{ color: {DANGER}; font-weight: bold; }}
 QLabel#orderNumber {{ font-size: 18pt; font-weight: bold; color: {SUCCESS}; }}
 QListView#productGrid {{ background: {BACKGROUND}; border: none; }}
