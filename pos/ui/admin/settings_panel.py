@@ -34,6 +34,10 @@ class SettingsPanel(AdminPanel):
         self.tax.setPlaceholderText("8 for 8%")
         self.shipping = QLineEdit()
         self.free_over = QLineEdit()
+        self.cash_confirm_over = QLineEdit()
+        self.cash_confirm_over.setToolTip(
+            "Counters ask the clerk to confirm cash tendered more than this above the total"
+        )
         self.currency = QComboBox()
         self.currency.setEditable(True)
         self.currency.addItems(["USD", "EUR", "GBP", "JPY", "CHF", "CAD"])
@@ -46,6 +50,7 @@ class SettingsPanel(AdminPanel):
         form.addRow("Tax rate (%)", self.tax)
         form.addRow("Shipping fee", self.shipping)
         form.addRow("Free shipping over", self.free_over)
+        form.addRow("Confirm cash over total by", self.cash_confirm_over)
         form.addRow("Currency", self.currency)
         form.addRow("", self.require_customer)
         box = QGroupBox("Store settings (apply to every counter)")
@@ -89,6 +94,7 @@ class SettingsPanel(AdminPanel):
         self.tax.setText(f"{(s.tax_rate * 100).normalize():f}")
         self.shipping.setText(f"{s.shipping_fee:.2f}")
         self.free_over.setText(f"{s.free_shipping_threshold:.2f}")
+        self.cash_confirm_over.setText(f"{s.cash_confirm_over_total:.2f}")
         self.currency.setCurrentText(s.currency)
         self.require_customer.setChecked(s.require_customer)
 
@@ -105,6 +111,7 @@ class SettingsPanel(AdminPanel):
                 tax_rate=rate,
                 shipping_fee=self.shipping.text().strip(),
                 free_shipping_threshold=self.free_over.text().strip(),
+                cash_confirm_over_total=self.cash_confirm_over.text().strip(),
                 currency=self.currency.currentText(),
                 require_customer=self.require_customer.isChecked(),
             )
