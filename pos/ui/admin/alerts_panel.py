@@ -12,6 +12,7 @@ from pos.services.catalog.reorder import ReorderLine, write_reorder_csv
 from pos.ui.admin.list_model import Column, ListTableModel
 from pos.ui.admin.panel import AdminPanel
 from pos.ui.admin.widgets import fit_columns, plain_label, table_view
+from pos.ui.plural import count_of
 
 
 class AlertsPanel(AdminPanel):
@@ -92,4 +93,4 @@ class AlertsPanel(AdminPanel):
             except PosError as err:
                 self.dialogs.error(self, "Reorder list", err.message)
                 return
-            self.dialogs.info(self, "Reorder list", f"Wrote {n} lines to {path}.")
+            self.dialogs.info(self, "Reorder list", f"Wrote {count_of(n, 'line')} to {path}.")

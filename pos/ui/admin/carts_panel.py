@@ -145,7 +145,8 @@ class CartsPanel(AdminPanel):
         if not self.dialogs.confirm(
             self,
             "Release carts",
-            f"Release every cart idle for more than {hours:g} hours? Their items go back to stock.",
+            f"Release every cart idle for more than {hours:g} {'hour' if hours == 1 else 'hours'}? "
+            "Their items go back to stock.",
         ):
             return
         self.call(lambda: len(self.store.carts.release_older_than(self.actor, hours)), self._done)

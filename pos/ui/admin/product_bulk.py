@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QMenu, QPushButton, QWidget
 from pos.ui.admin.bulk_price_dialog import BulkPriceDialog
 from pos.ui.admin.words import error_text
 from pos.ui.dialogs import Dialogs
+from pos.ui.plural import count_of
 from pos.ui.worker import TaskRunner
 from pos.views import Actor
 
@@ -58,7 +59,9 @@ class BulkActions(QObject):
         if not ids:
             return
         name = self.dialogs.ask_text(
-            self._parent, "Set category", f"Category for {len(ids)} products (empty for none):"
+            self._parent,
+            "Set category",
+            f"Category for {count_of(len(ids), 'product')} (empty for none):",
         )
         if name is not None:
             category = name.strip() or None

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
 from pos.errors import PosError
 from pos.ui.admin.words import error_text
 from pos.ui.dialogs import Dialogs
+from pos.ui.plural import count_of
 from pos.ui.worker import TaskRunner
 from pos.views import Actor
 
@@ -74,10 +75,11 @@ class CsvTransfer(QObject):
         self.dialogs.info(
             self._parent,
             "Import",
-            f"Imported {result.rows} rows: {result.created} new, {result.updated} updated, "
-            f"{result.stock_changes} stock changes."
+            f"Imported {count_of(result.rows, 'row')}: {result.created} new, "
+            f"{result.updated} updated, {count_of(result.stock_changes, 'stock change')}."
             + (
-                f" The stock column of {result.stock_ignored} existing products was left unchanged."
+                f" The stock column of {count_of(result.stock_ignored, 'existing product')} "
+                "was left unchanged."
                 if result.stock_ignored
                 else ""
             ),
@@ -107,7 +109,7 @@ class CsvTransfer(QObject):
 
     def _exported(self, path: str, count: int) -> None:
         self._busy(False)
-        self.dialogs.info(self._parent, "Export", f"Wrote {count} products to {path}.")
+        self.dialogs.info(self._parent, "Export", f"Wrote {count_of(count, 'product')} to {path}.")
 
     def _export_failed(self, err: object) -> None:
         self._busy(False)

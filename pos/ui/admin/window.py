@@ -19,6 +19,7 @@ from pos.ui.admin.reports_panel import ReportsPanel
 from pos.ui.admin.settings_panel import SettingsPanel
 from pos.ui.change_bus import ChangeBus
 from pos.ui.dialogs import Dialogs
+from pos.ui.plural import count_of
 from pos.ui.worker import TaskRunner
 from pos.views import Actor
 
@@ -109,7 +110,7 @@ class AdminWindow(QMainWindow):
 
     def _show_alert_count(self, count: int) -> None:
         self.tabs.setTabText(1, f"Low stock ({count})" if count else "Low stock")
-        self.status.setText(f"{count} products at or below their low-stock threshold")
+        self.status.setText(f"{count_of(count, 'product')} at or below the low-stock threshold")
 
     def _on_change(self, change: Change) -> None:
         if change.kind == ChangeKind.CATALOG and change.initiated_by(self.initiator):

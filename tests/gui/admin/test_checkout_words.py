@@ -1,4 +1,4 @@
-"""A manager sets how far above the total cash may go before counters ask (issue 23)."""
+"""Admin words for checkout matters: the cash confirmation bound, counts that read right."""
 
 from decimal import Decimal
 
@@ -19,3 +19,16 @@ def test_manager_sets_the_cash_confirmation_bound(qtbot, admin, gui_store):
     panel.save()
     assert "must be from 1.00" in panel.status.text()
     assert gui_store.settings.get().cash_confirm_over_total == Decimal("250.00")
+
+
+def test_counts_read_right_in_the_admin_window(qtbot, admin, admin_dialogs):
+    admin._show_alert_count(1)
+    assert admin.status.text() == "1 product at or below the low-stock threshold"
+    admin._show_alert_count(3)
+    assert admin.status.text() == "3 products at or below the low-stock threshold"
+    admin.carts.hours.setValue(1)
+    admin_dialogs.confirm_answer = False
+    admin.carts.release_old()
+    assert admin_dialogs.messages[-1][2].startswith(
+        "Release every cart idle for more than 1 hour? "
+    )
