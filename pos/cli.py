@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from pos import __version__, config
-from pos.errors import PosError
+from pos.errors import ErrorCode, PosError
 from pos.logs import configure_logging
 from pos.services import Store, open_store
 from pos.views import Actor
@@ -88,10 +88,30 @@ def _manager_login(p: argparse.ArgumentParser) -> None:
 
 
 def _open(args: argparse.Namespace, *, require_schema: bool = True) -> Store:
+    from pos.connection_check import diagnose, migrate_command, safe_url
+
     settings = config.load_settings(args.database, args.counter)
     store = open_store(settings.database_url)
-    if require_schema:
-        store.require_current_schema()
+    try:
+        if require_schema:
+            store.require_current_schema()
+        else:
+            store.schema_state()  # reachable at all? (diagnosed below, like pos configure)
+    except PosError as err:
+        store.close()
+        where = safe_url(settings.database_url)
+        states = {"empty": "has no pos tables yet", "outdated": "is older than this app"}
+        state = states.get(err.details.get("state", ""))
+        if err.code == ErrorCode.SCHEMA_MISMATCH and state:
+            raise PosError(
+                err.code,
+                f"The database {where} {state}: run `{migrate_command(settings.database_url)}` "
+                "first (on a shared server, a manager's job).",
+                err.details,
+            ) from None
+        if err.code == ErrorCode.DATABASE_ERROR and err.__cause__ is not None:
+            raise PosError(err.code, f"{diagnose(err)} (database {where})", err.details) from None
+        raise
     return store
 
 
@@ -215,11 +235,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_configure(args: argparse.Namespace) -> int:
-    from pos.connection_check import check_connection
+    from pos.connection_check import check_connection, safe_url
 
     if args.show or (args.database is None and args.counter is None):
         current = config.load_settings()
-        print(f"database: {_safe_url(current.database_url)}  (from {current.source})")
+        print(f"database: {safe_url(current.database_url)}  (from {current.source})")
         print(f"counter:  {current.counter_code}")
         return 0
     if args.database and not args.no_test:
@@ -234,12 +254,6 @@ def cmd_configure(args: argparse.Namespace) -> int:
         path = config.save_user_settings(**values)
     print(f"saved to {path}")
     return 0
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def _require_a_window_system() -> None:
@@ -263,6 +277,8 @@ def cmd_self_test(args: argparse.Namespace) -> int:
     """Prove the GUI stack works here (Qt plugins, fonts, the database) without a person."""
     import os
     import time
+
+    from pos.connection_check import safe_url
 
     started = time.perf_counter()
     has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
@@ -296,7 +312,7 @@ def cmd_self_test(args: argparse.Namespace) -> int:
     print(
         f"pos self-test ok: {app.platformName()} platform, sign-in dialog "
         f"{image.width()}x{image.height()} in {elapsed:.0f} ms, schema {state}, "
-        f"database {_safe_url(settings.database_url)}"
+        f"database {safe_url(settings.database_url)}"
     )
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from pos.errors import PosError
@@ -17,7 +18,27 @@ class ConnectionCheck:
     schema_state: str | None = None
 
 
-def describe_failure(exc: Exception) -> str:
+def safe_url(url: str) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a database URL)"
+
+
+def migrate_command(url: str) -> str:
+    """The exact command that creates or upgrades this database's schema."""
+    return f"pos migrate --database {safe_url(url)}"
+
+
+def diagnose(err: PosError) -> str:
+    """What a failed database call means, from the driver's own error when there is one
+    (`pos check`, `pos configure` and the GUI's start-up all say the same)."""
+    cause = err.__cause__
+    return describe_failure(cause) if cause is not None else err.message
+
+
+def describe_failure(exc: BaseException) -> str:
     """Turn a driver error into what an installer needs to know."""
     text = str(getattr(exc, "orig", exc)).lower()
     if "password authentication failed" in text or "no password supplied" in text:
@@ -41,8 +62,7 @@ def check_connection(url: str) -> ConnectionCheck:
     try:
         state = store.schema_state()
     except PosError as err:  # the driver's own error says why; the installer needs that
-        cause = err.__cause__
-        return ConnectionCheck(False, describe_failure(cause) if cause else err.message)
+        return ConnectionCheck(False, diagnose(err))
     except DBAPIError as exc:
         return ConnectionCheck(False, describe_failure(exc))
     finally:
@@ -52,9 +72,10 @@ def check_connection(url: str) -> ConnectionCheck:
             False, "The database was upgraded by a newer pos; install that version here.", state
         )
     notes = {
-        "empty": "Connected. The database is empty: run `pos migrate` once to create the schema.",
+        "empty": "Connected. The database is empty: run "
+        f"`{migrate_command(url)}` once to create the schema.",
         "outdated": "Connected. The schema is older than this app: a manager must run "
-        "`pos migrate`.",
+        f"`{migrate_command(url)}`.",
         "current": "Connected; the schema is up to date.",
     }
     return ConnectionCheck(True, notes[state], state)

@@ -130,6 +130,34 @@ def db_url(
 
 
 @pytest.fixture
+def empty_db_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all (a first run), on this backend. The PostgreSQL URL
+    carries a password (trust auth ignores it) so tests can check it is never shown."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    admin = pg_admin_url()
+    if admin is None:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (CI sets it)")
+    name = f"pos_e_{uuid.uuid4().hex[:12]}"
+    _pg_exec(admin, f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(_url_for(admin, name)).set(password="not-shown-1")
+        yield url.render_as_string(hide_password=False)
+    finally:
+        _pg_exec(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def missing_pg_url() -> str:
+    """A PostgreSQL URL on the test server naming a database that does not exist."""
+    admin = pg_admin_url()
+    if admin is None:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (CI sets it)")
+    return _url_for(admin, f"pos_missing_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
 def store(db_url: str) -> Iterator[Store]:
     s = open_store(db_url)
     try:

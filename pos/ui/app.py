@@ -8,6 +8,7 @@ import sys
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QDialog
 
+from pos.connection_check import diagnose, migrate_command
 from pos.errors import PosError
 from pos.services.facade import Store, open_store
 from pos.ui import style
@@ -45,12 +46,13 @@ def build_login_dialog(store: Store, counter_code: str, username: str = "") -> L
 
 
 def prepare_schema(store: Store, dialogs: Dialogs, counter_code: str = "") -> bool:
-    """Migrate an empty embedded database; offer a manager the upgrade of an older schema;
-    never touch a shared server's schema without a manager's say-so."""
+    """Migrate an empty embedded database; offer to create an empty shared one (it has no
+    users yet, so whoever sets it up asks); offer a manager the upgrade of an older schema;
+    never touch a shared server's schema without someone's say-so."""
     try:
         state = store.schema_state()
     except PosError as err:
-        dialogs.error(None, "Cannot open the database", err.message)
+        dialogs.error(None, "Cannot open the database", diagnose(err))
         return False
     if state == "current":
         return True
@@ -60,13 +62,36 @@ def prepare_schema(store: Store, dialogs: Dialogs, counter_code: str = "") -> bo
     if state == "outdated":
         return upgrade_with_manager(store, dialogs, counter_code)
     if state == "empty":
-        message = "This database has no pos tables yet. A manager must run `pos migrate` first."
-    else:
-        message = (
-            "This database was upgraded by a newer pos. Install the newer version on this counter."
-        )
+        return create_on_empty_server(store, dialogs)
+    message = (
+        "This database was upgraded by a newer pos. Install the newer version on this counter."
+    )
     dialogs.error(None, "Database not ready", message)
     return False
+
+
+def create_on_empty_server(store: Store, dialogs: Dialogs) -> bool:
+    """An empty shared database gets the same first run as the embedded one (schema, then
+    the first manager), but only after someone says yes: it may be the wrong database."""
+    command = migrate_command(store.url)
+    question = (
+        f"The database {store.url} has no pos tables yet.\n\n"
+        "Create the store's tables there now? You then create the first manager account.\n\n"
+        f"(The same from a terminal: {command})"
+    )
+    if not dialogs.confirm(None, "New store database", question):
+        dialogs.error(
+            None,
+            "Database not ready",
+            f"This database has no pos tables yet. Create them with:\n{command}",
+        )
+        return False
+    try:
+        store.migrate()
+    except PosError as err:
+        dialogs.error(None, "Database not created", diagnose(err))
+        return False
+    return True
 
 
 def upgrade_with_manager(store: Store, dialogs: Dialogs, counter_code: str) -> bool:

@@ -88,3 +88,43 @@ def test_unreachable_server_is_explained(qapp, dialogs):
         assert dialogs.messages[-1][1] == "Cannot open the database"
     finally:
         store.close()
+
+
+@pytest.fixture
+def empty_pg_store(empty_db_url):
+    """An empty database on the PostgreSQL server (the embedded one is created unasked)."""
+    store = open_store(empty_db_url)
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_empty_server_database_gets_the_same_first_run(qapp, empty_pg_store, dialogs):
+    assert prepare_schema(empty_pg_store, dialogs, "C1")
+    assert empty_pg_store.schema_state() == "current"
+    kind, title, question = dialogs.messages[0]
+    assert kind == "confirm" and "no pos tables yet" in question
+    assert "pos migrate --database postgresql+psycopg://postgres:***@" in question
+    assert "not-shown-1" not in question
+    assert not empty_pg_store.auth.has_users()  # next: the setup dialog, as on SQLite
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_declining_an_empty_server_prints_the_exact_command(qapp, empty_pg_store, dialogs):
+    dialogs.confirm_answer = False
+    assert not prepare_schema(empty_pg_store, dialogs, "C1")
+    assert empty_pg_store.schema_state() == "empty"
+    kind, title, text_ = dialogs.messages[-1]
+    assert kind == "error"
+    assert f"pos migrate --database {empty_pg_store.url}" in text_
+    assert "not-shown-1" not in text_
+
+
+def test_a_missing_server_database_is_diagnosed(qapp, missing_pg_url, dialogs):
+    store = open_store(missing_pg_url)
+    try:
+        assert not prepare_schema(store, dialogs, "C1")
+    finally:
+        store.close()
+    assert dialogs.messages[-1][1] == "Cannot open the database"
+    assert "no database of that name" in dialogs.messages[-1][2]

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from pos.services import open_store
 
@@ -174,3 +175,25 @@ def test_seed_demo_without_a_terminal_says_how(db_url):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "EOFError" not in result.stderr
     assert "--manager-password-env" in result.stderr
+
+
+def test_check_on_a_missing_database_says_no_database_of_that_name(missing_pg_url, tmp_path):
+    checked = pos("check", db_url=missing_pg_url)
+    assert checked.returncode == 2
+    assert "no database of that name" in checked.stderr
+    configured = subprocess.run(
+        [sys.executable, "-m", "pos", "configure", "--database", missing_pg_url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert configured.returncode == 1
+    assert "no database of that name" in configured.stdout  # the same diagnosis
+
+
+def test_check_on_an_empty_database_prints_the_migrate_command(empty_db_url):
+    result = pos("check", db_url=empty_db_url)
+    assert result.returncode == 2
+    shown = make_url(empty_db_url).render_as_string(hide_password=True)
+    assert f"`pos migrate --database {shown}`" in result.stderr
+    assert "not-shown-1" not in result.stderr
