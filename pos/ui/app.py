@@ -16,7 +16,7 @@ from pos.ui.change_bus import ChangeBus
 from pos.ui.counter_window import CounterWindow
 from pos.ui.dialogs import Dialogs
 from pos.ui.login_dialog import LoginDialog
-from pos.ui.setup_dialog import SetupDialog
+from pos.ui.setup_dialog import run_first_setup
 from pos.views import Actor
 
 log = logging.getLogger("pos.ui.app")
@@ -181,10 +181,10 @@ def run_gui(database_url: str, counter_code: str, argv: list[str] | None = None)
             return 2
         username = ""
         if not store.auth.has_users():
-            setup = SetupDialog(store)
-            if dialogs.exec(setup) != QDialog.DialogCode.Accepted or setup.manager is None:
+            first = run_first_setup(store, dialogs)
+            if first is None:
                 return 1
-            username = setup.manager.username
+            username = first
         session = CounterSession(store, counter_code, dialogs)
         actor = session.login(username)
         if actor is None:
@@ -211,6 +211,8 @@ def run_admin(database_url: str, counter_code: str, argv: list[str] | None = Non
     try:
         if not prepare_schema(store, dialogs, counter_code):
             return 2
+        if not store.auth.has_users() and run_first_setup(store, dialogs) is None:
+            return 1
         session = CounterSession(store, counter_code, dialogs)
         while True:
             actor = session.login()
