@@ -37,3 +37,22 @@ def stock_of(store: Store, product_id: Any) -> int:
 def count(store: Store, table: str) -> int:
     with store.engine.connect() as conn:
         return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def tiny_png(rgb: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A real 2x2 PNG built by hand (integration tests do not need Qt to make one)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\0" + bytes(rgb) * 2
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * 2))
+        + chunk(b"IEND", b"")
+    )

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pos.errors import ErrorCode, PosError
-from pos.models import Product, StockMovement
+from pos.models import Product, ProductImage, StockMovement
 from pos.services.catalog.csv_io import COLUMNS
+from tests.integration.helpers import tiny_png
 
 HEADER = ",".join(COLUMNS)
 
@@ -39,6 +40,7 @@ def test_good_file_imports(store, manager, tmp_path):
         + 'B-1,,"<b>Bold</b> & ""quoted""",,Fruit,0.99,,2,,yes\n'
         + "C-1,333,Cable,,,15.00,3,5,c.png,0\n",
     )
+    (tmp_path / "c.png").write_bytes(tiny_png())  # a picture next to the CSV file
     seen = []
     result = store.product_io.import_csv(manager, path, progress=lambda d, t: seen.append((d, t)))
     assert (result.rows, result.created, result.updated, result.stock_changes) == (3, 3, 0, 2)
@@ -53,7 +55,10 @@ def test_good_file_imports(store, manager, tmp_path):
     bold = store.catalog.find_code(manager, "B-1")
     assert bold.name == '<b>Bold</b> & "quoted"'  # kept as text
     assert bold.stock_quantity == 0 and bold.low_stock_threshold == 2
-    assert store.catalog.find_code(manager, "C-1").active is False
+    cable = store.catalog.find_code(manager, "C-1")
+    assert cable.active is False
+    assert cable.image is not None and cable.image.startswith("sha256:")  # stored, no path
+    assert store.catalog.image_data(manager, cable.image) == tiny_png()
     history = store.inventory.movements(manager, apple.id)
     assert [(m.reason, m.delta, m.stock_after) for m in history] == [("import", 40, 40)]
     assert store.audit.check().ok
@@ -79,24 +84,19 @@ def test_bad_rows_reject_the_whole_file(store, manager, make_product, tmp_path):
     err = info.value
     assert err.code == ErrorCode.VALIDATION_ERROR
     reasons = {e["line"]: e["reason"] for e in err.details["errors"]}
-    assert sorted(reasons) == [3, 4, 5, 6]
-    assert "SKU is missing" in reasons[3]
+    # Every problem at once: the barcode another product holds comes with the others.
+    assert sorted(reasons) == [3, 4, 5, 6, 8]
+    assert err.details["error_count"] == 5
+    assert "SKU is required" in reasons[3]
     assert "negative" in reasons[4]
     assert "duplicate SKU" in reasons[5] and "line 2" in reasons[5]
-    assert "not a whole number" in reasons[6]
+    assert "whole number" in reasons[6]
+    assert "barcode already belongs to product 'EXIST'" in reasons[8]
     assert _counts(store) == before
-    # With the row-level problems fixed, the database check finds the barcode clash.
-    fixed = _write(
-        tmp_path,
-        HEADER
-        + "\n"
-        + "HTML,,<script>alert(1)</script>,,,2.00,1,5,,1\n"
-        + "BAR,999,Barcode taken,,,2.00,1,5,,1\n",
-        "fixed.csv",
-    )
-    with pytest.raises(PosError) as info:
-        store.product_io.import_csv(manager, fixed)
-    assert [e["line"] for e in info.value.details["errors"]] == [3]
+    # The preview finds the same, and writes nothing either.
+    preview = store.product_io.preview(manager, path)
+    assert not preview.ok and preview.error_count == 5
+    assert [e.line for e in preview.errors] == [3, 4, 5, 6, 8]
     assert _counts(store) == before
 
 
@@ -197,3 +197,114 @@ def test_barcode_moves_from_an_existing_to_a_new_product(store, manager, make_pr
     assert store.catalog.get(manager, old.id).barcode is None
     assert store.catalog.find_code(manager, "123").sku == "NEW-1"
     assert store.audit.check().ok
+
+
+def test_preview_counts_what_an_import_would_do(store, manager, make_product, tmp_path):
+    make_product(sku="A-1", price="1.00", stock=10)
+    make_product(sku="B-1", price="2.00", stock=4)
+    path = _write(
+        tmp_path,
+        "sku,name,price,stock\nA-1,Apple,1.00,7\nB-1,Banana,2.00,4\nC-1,Cherry,3.00,9\n",
+    )
+    before = _counts(store)
+    preview = store.product_io.preview(manager, path)
+    assert preview.ok and preview.errors == ()
+    assert (preview.rows, preview.new, preview.updated, preview.stock_differs) == (3, 1, 2, 1)
+    assert _counts(store) == before  # a preview writes nothing
+    result = store.product_io.import_csv(manager, path, set_stock=True)
+    assert (result.created, result.updated, result.stock_changes) == (1, 2, 2)
+
+
+def test_semicolons_and_decimal_commas(store, manager, tmp_path):
+    path = _write(
+        tmp_path,
+        "sku;name;price;stock;category\n"
+        "S-1;Seife;12,50;3;Bad\n"
+        "S-2;Schwamm, gelb;0,5;;Bad\n"  # a comma inside a field is text here
+        "S-3;Bürste;4.99;1;\n",
+    )
+    preview = store.product_io.preview(manager, path)
+    assert preview.ok and preview.delimiter == ";"
+    assert store.product_io.import_csv(manager, path).created == 3
+    assert store.catalog.find_code(manager, "S-1").price == Decimal("12.50")
+    sponge = store.catalog.find_code(manager, "S-2")
+    assert (sponge.name, sponge.price) == ("Schwamm, gelb", Decimal("0.50"))
+    assert store.catalog.find_code(manager, "S-3").price == Decimal("4.99")
+    # A comma-separated file may quote a decimal comma; tabs work too.
+    quoted = _write(tmp_path, 'sku,name,price\nQ-1,Quoted,"7,25"\n', "quoted.csv")
+    store.product_io.import_csv(manager, quoted)
+    assert store.catalog.find_code(manager, "Q-1").price == Decimal("7.25")
+    tabs = _write(tmp_path, "sku\tname\tprice\nT-1\tTabbed\t1,10\n", "tabs.csv")
+    store.product_io.import_csv(manager, tabs)
+    assert store.catalog.find_code(manager, "T-1").price == Decimal("1.10")
+    # A thousands separator is not a decimal comma: refused, not read as 1.234.
+    odd = _write(tmp_path, "sku;name;price\nX-1;Odd;1,234\n", "odd.csv")
+    with pytest.raises(PosError) as info:
+        store.product_io.import_csv(manager, odd)
+    assert info.value.details["errors"][0]["line"] == 2
+
+
+def test_stock_goes_through_the_stock_module_with_log_lines(store, manager, tmp_path, caplog):
+    path = _write(tmp_path, "sku,name,price,stock\nL-1,Logged,1.00,6\nL-2,None,1.00,0\n")
+    with caplog.at_level("INFO", logger="pos"):
+        store.product_io.import_csv(manager, path)
+    p = store.catalog.find_code(manager, "L-1")
+    assert f"Stock Update: Product {p.id} | Old: 0 | New: 6 | Reason: import" in caplog.text
+    assert caplog.text.count("Stock Update:") == 1  # no movement for a zero opening stock
+    assert [
+        (m.reason, m.delta, m.stock_after) for m in store.inventory.movements(manager, p.id)
+    ] == [("import", 6, 6)]
+    assert store.audit.check().ok
+
+
+def test_images_in_csv_never_carry_a_machine_path(store, manager, make_product, tmp_path):
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "pics" / "ok.png").write_bytes(tiny_png())
+    (tmp_path / "notes.png").write_bytes(b"just some text, not a picture")
+    (tmp_path / "huge.png").write_bytes(tiny_png() + b"\0" * (2 * 1024 * 1024))
+    path = _write(
+        tmp_path,
+        "sku,name,price,image\n"
+        "I-1,Good,1.00,pics/ok.png\n"  # line 2: a file in a folder beside the CSV
+        f"I-2,Absolute,1.00,{tmp_path / 'pics' / 'ok.png'}\n"  # line 3: a machine path
+        "I-3,Text,1.00,notes.png\n"  # line 4: not a picture
+        "I-4,Huge,1.00,huge.png\n"  # line 5: over the cap
+        "I-5,Missing,1.00,gone.png\n"  # line 6: no such file
+        "I-6,Demo,1.00,CYBEYE-001.png\n"  # line 7: a bundled demo image
+        "I-7,Elsewhere,1.00,sha256:" + "ab" * 32 + "\n",  # line 8: not stored here
+    )
+    with pytest.raises(PosError) as info:
+        store.product_io.import_csv(manager, path)
+    reasons = {e["line"]: e["reason"] for e in info.value.details["errors"]}
+    assert sorted(reasons) == [3, 4, 5, 6, 8]
+    assert "path on one machine" in reasons[3]
+    assert "not a picture" in reasons[4]
+    assert "MiB" in reasons[5]
+    assert "not next to the CSV" in reasons[6]
+    assert "not stored in this database" in reasons[8]
+    good = _write(
+        tmp_path,
+        "sku,name,price,image\nI-1,Good,1.00,pics/ok.png\nI-6,Demo,1.00,CYBEYE-001.png\n",
+        "good.csv",
+    )
+    store.product_io.import_csv(manager, good)
+    stored = store.catalog.find_code(manager, "I-1").image
+    assert stored is not None and stored.startswith("sha256:")
+    assert store.catalog.find_code(manager, "I-6").image == "CYBEYE-001.png"
+    # An old product still holding a machine path exports without it.
+    legacy = make_product(sku="OLD-1")
+    with Session(store.engine) as s, s.begin():
+        s.execute(
+            Product.__table__.update()
+            .where(Product.id == legacy.id)
+            .values(image="/home/manager/Pictures/old.png")
+        )
+    out = tmp_path / "export.csv"
+    store.product_io.export_csv(manager, out)
+    text = out.read_text(encoding="utf-8")
+    assert "/home/manager" not in text and stored in text and "CYBEYE-001.png" in text
+    # The export imports back into the same database (images by their stored reference).
+    result = store.product_io.import_csv(manager, out)
+    assert result.updated == 3
+    with Session(store.engine) as s:
+        assert s.execute(select(func.count()).select_from(ProductImage)).scalar_one() == 1

@@ -1,24 +1,26 @@
 """Products to and from CSV.
 
-Import checks the whole file first and reports every bad row with its line number;
-only a clean file is written, in one transaction, so nothing is half-imported.
+Import is two steps, so a manager sees every problem before anything is decided:
+`preview` reads the whole file and checks it (row rules, duplicates within the file,
+barcodes other products hold, pictures) and reports every error with its line number,
+plus what an import would do (new, updated, stock that differs); `import_csv` checks it
+all again and writes a clean file in one transaction, so nothing is half-imported.
+
 A row whose SKU exists updates that product; a new SKU creates one. The stock column
 is the quantity free to sell: for a new product it is its opening stock. For an existing
 product it is ignored unless the manager asks for `set_stock` (a stocktake from a file):
 re-importing an older export must never put back stock that counters sold since.
-New products and their ledger rows go in as batched inserts (10,000 rows are a few
-statements, not 20,000 round trips); stock_quantity still equals the ledger's sum.
-Export writes the same columns, so an exported file imports back unchanged.
+Stock moves through selling/stock.py like every other change (ledger row and log line
+each). Export writes the same columns (images as stored references, never a machine
+path), so an exported file imports back unchanged into the same database.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -26,56 +28,48 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 
 from pos.errors import ErrorCode, PosError
 from pos.files import write_text_file
-from pos.models import Category, PriceChange, Product, StockMovement, utcnow
-from pos.money import CENT, from_cents
+from pos.models import Category, PriceChange, Product, ProductImage, utcnow
+from pos.money import from_cents
+from pos.services.catalog import images
 from pos.services.catalog.bulk import lock_products, notify_products
+from pos.services.catalog.csv_format import (
+    CHUNK,
+    COLUMNS,
+    ImportRow,
+    ParsedFile,
+    Progress,
+    RowError,
+    parse,
+    read_text,
+)
 from pos.services.catalog.products import category_id
+from pos.services.catalog.rules import DEFAULT_THRESHOLD
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing.events import Change, ChangeKind, EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork
 from pos.services.selling.stock import Ledger, change_stock
 from pos.views import Actor
 
-COLUMNS = (
-    "sku",
-    "barcode",
-    "name",
-    "description",
-    "category",
-    "price",
-    "stock",
-    "low_stock_threshold",
-    "image",
-    "active",
-)
-REQUIRED = ("sku", "name", "price")
-CHUNK = 500
-MAX_ERRORS_KEPT = 200
-TRUE = {"1", "true", "yes", "y"}
-FALSE = {"0", "false", "no", "n"}
+__all__ = ["COLUMNS", "ImportPreview", "ImportResult", "ProductIOService", "RowError"]
 
-Progress = Callable[[int, int], None]  # (done, total)
+MAX_ERRORS_KEPT = 200
 
 
 @dataclass(frozen=True)
-class RowError:
-    line: int
-    reason: str
+class ImportPreview:
+    """What importing a file would do, or every reason it cannot (nothing written)."""
 
+    rows: int
+    new: int
+    updated: int
+    stock_differs: int  # existing products whose file stock differs from their stock now
+    errors: tuple[RowError, ...]  # the first MAX_ERRORS_KEPT, by line
+    error_count: int
+    delimiter: str
 
-@dataclass
-class ImportRow:
-    line: int
-    sku: str
-    name: str
-    price_cents: int
-    barcode: str | None
-    description: str
-    category: str | None
-    stock: int | None
-    threshold: int | None
-    image: str | None
-    active: bool
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
 
 
 @dataclass(frozen=True)
@@ -87,132 +81,12 @@ class ImportResult:
     stock_ignored: int = 0  # existing products whose file stock differed, left unchanged
 
 
-@dataclass
-class _Checked:
-    rows: list[ImportRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-
-def _whole(raw: str, label: str, errors: list[str]) -> int | None:
-    if raw == "":
-        return None
-    try:
-        number = int(raw)
-    except ValueError:
-        errors.append(f"{label} {raw[:20]!r} is not a whole number")
-        return None
-    if number < 0:
-        errors.append(f"{label} must not be negative")
-        return None
-    return number
-
-
-def _price(raw: str, errors: list[str]) -> int:
-    if raw == "":
-        errors.append("price is missing")
-        return 0
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        errors.append(f"price {raw[:20]!r} is not a number")
-        return 0
-    if not value.is_finite():
-        errors.append(f"price {raw[:20]!r} is not a number")
-    elif value < 0:
-        errors.append("price must not be negative")
-    elif value != value.quantize(CENT):
-        errors.append("price has more than two decimals")
-    else:
-        return int(value * 100)
-    return 0
-
-
-def _text(raw: str, label: str, limit: int, errors: list[str]) -> str:
-    if len(raw) > limit:
-        errors.append(f"{label} is longer than {limit} characters")
-    return raw
-
-
-def parse_csv(text: str, progress: Progress | None = None, total: int = 0) -> _Checked:
-    """Check every row; nothing touches the database here."""
-    checked = _Checked()
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        checked.errors.append(RowError(1, "the file is empty"))
-        return checked
-    unknown = [h for h in header if h not in COLUMNS]
-    missing = [h for h in REQUIRED if h not in header]
-    if unknown or missing:
-        parts = []
-        if missing:
-            parts.append("missing columns: " + ", ".join(missing))
-        if unknown:
-            parts.append("unknown columns: " + ", ".join(repr(u[:30]) for u in unknown))
-        checked.errors.append(RowError(1, "; ".join(parts)))
-        return checked
-    seen_sku: dict[str, int] = {}
-    seen_barcode: dict[str, int] = {}
-    line = reader.line_num + 1
-    for record in reader:
-        start, line = line, reader.line_num + 1
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) != len(header):
-            checked.errors.append(
-                RowError(start, f"has {len(record)} fields, the header has {len(header)}")
-            )
-            continue
-        cell = {k: v.strip() for k, v in zip(header, record, strict=True)}
-        problems: list[str] = []
-        sku = cell.get("sku", "")
-        if not sku:
-            problems.append("SKU is missing")
-        elif any(ch.isspace() for ch in sku):
-            problems.append("SKU must not contain spaces")
-        elif len(sku) > 64:
-            problems.append("SKU is longer than 64 characters")
-        elif sku in seen_sku:
-            problems.append(f"duplicate SKU {sku!r} (also on line {seen_sku[sku]})")
-        else:
-            seen_sku[sku] = start
-        name = _text(cell.get("name", ""), "name", 200, problems)
-        if not name:
-            problems.append("name is missing")
-        price = _price(cell.get("price", ""), problems)
-        barcode = _text(cell.get("barcode", ""), "barcode", 64, problems) or None
-        if barcode is not None:
-            if barcode in seen_barcode:
-                problems.append(f"duplicate barcode (also on line {seen_barcode[barcode]})")
-            else:
-                seen_barcode[barcode] = start
-        stock = _whole(cell.get("stock", ""), "stock", problems)
-        threshold = _whole(cell.get("low_stock_threshold", ""), "low-stock threshold", problems)
-        active_raw = cell.get("active", "").lower()
-        if active_raw and active_raw not in TRUE | FALSE:
-            problems.append(f"active {active_raw[:10]!r} is not yes/no")
-        row = ImportRow(
-            line=start,
-            sku=sku,
-            name=name,
-            price_cents=price,
-            barcode=barcode,
-            description=_text(cell.get("description", ""), "description", 5000, problems),
-            category=_text(cell.get("category", ""), "category", 80, problems) or None,
-            stock=stock,
-            threshold=threshold,
-            image=_text(cell.get("image", ""), "image", 255, problems) or None,
-            active=active_raw not in FALSE,
-        )
-        if problems:
-            checked.errors.append(RowError(start, "; ".join(problems)))
-        else:
-            checked.rows.append(row)
-        done = len(checked.rows) + len(checked.errors)
-        if progress and done % CHUNK == 0:
-            progress(done, total)
-    return checked
+def _merged(errors: list[RowError]) -> list[RowError]:
+    """One entry per line (a row may fail a rule and a database check), by line."""
+    by_line: dict[int, list[str]] = {}
+    for e in errors:
+        by_line.setdefault(e.line, []).append(e.reason)
+    return [RowError(line, "; ".join(reasons)) for line, reasons in sorted(by_line.items())]
 
 
 def _rejected(errors: list[RowError]) -> PosError:
@@ -227,18 +101,11 @@ def _rejected(errors: list[RowError]) -> PosError:
     )
 
 
-def _read(path: str | Path) -> str:
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            return fh.read()
-    except UnicodeDecodeError:
-        raise PosError(
-            ErrorCode.VALIDATION_ERROR, "The file is not UTF-8 text.", {"path": str(path)}
-        ) from None
-    except OSError as exc:
-        raise PosError(
-            ErrorCode.VALIDATION_ERROR, f"Cannot read the file: {exc.strerror}.", {}
-        ) from None
+def _checked(tx: Tx, parsed: ParsedFile) -> tuple[list[RowError], Existing]:
+    """Every error of the file: the rows' own and those only the database can see."""
+    existing = _existing(tx, parsed.rows)
+    errors = parsed.errors + _barcode_conflicts(tx, parsed.rows) + _missing_images(tx, parsed.rows)
+    return _merged(errors), existing
 
 
 class ProductIOService:
@@ -246,6 +113,46 @@ class ProductIOService:
         self._uow = uow
         self._events = events
 
+    # -- step 1: check the whole file ------------------------------------------------
+    def preview(
+        self, actor: Actor, path: str | Path, progress: Progress | None = None
+    ) -> ImportPreview:
+        """Check the whole file against the rules and the database; write nothing."""
+        return self.preview_text(actor, read_text(path), Path(path).parent, progress)
+
+    def preview_text(
+        self,
+        actor: Actor,
+        text: str,
+        folder: Path | None = None,
+        progress: Progress | None = None,
+    ) -> ImportPreview:
+        lines = max(1, text.count("\n"))
+        parsed = parse(text, folder, progress, lines)
+
+        def work(tx: Tx) -> ImportPreview:
+            require_active_manager(tx, actor)
+            errors, existing = _checked(tx, parsed)
+            old = [r for r in parsed.rows if r.sku in existing]
+            current = _current_stock(tx, [existing[r.sku][0] for r in old])
+            differs = sum(
+                1 for r in old if r.stock is not None and r.stock != current[existing[r.sku][0]]
+            )
+            if progress:
+                progress(lines, lines)
+            return ImportPreview(
+                rows=len(parsed.rows) + len({e.line for e in parsed.errors if e.line > 1}),
+                new=len(parsed.rows) - len(old),
+                updated=len(old),
+                stock_differs=differs,
+                errors=tuple(errors[:MAX_ERRORS_KEPT]),
+                error_count=len(errors),
+                delimiter=parsed.delimiter,
+            )
+
+        return self._uow.run(work, operation="product_io.preview", actor=actor, write=False)
+
+    # -- step 2: write it --------------------------------------------------------------
     def import_csv(
         self,
         actor: Actor,
@@ -255,7 +162,12 @@ class ProductIOService:
         set_stock: bool = False,
     ) -> ImportResult:
         return self.import_text(
-            actor, _read(path), progress, source=Path(path).name, set_stock=set_stock
+            actor,
+            read_text(path),
+            progress,
+            source=Path(path).name,
+            set_stock=set_stock,
+            folder=Path(path).parent,
         )
 
     def import_text(
@@ -266,15 +178,18 @@ class ProductIOService:
         *,
         source: str = "csv",
         set_stock: bool = False,
+        folder: Path | None = None,
     ) -> ImportResult:
+        """Check the whole file again (it or the database may have changed since the
+        preview) and import it, or raise VALIDATION_ERROR listing every problem."""
         lines = max(1, text.count("\n"))
         total = lines * 2  # checking, then writing
-        checked = parse_csv(text, progress, total)
-        if checked.errors:
-            err = _rejected(checked.errors)
+        parsed = parse(text, folder, progress, total)
+        if parsed.errors and parsed.errors[0].line == 1:  # the header: no rows to check
+            err = _rejected(parsed.errors)
             self._uow.record_failure("product_io.import", err, actor)
             raise err
-        rows = checked.rows
+        rows = parsed.rows
         if progress:
             progress(lines, total)
         note = f"import {source}"[:500]
@@ -283,14 +198,14 @@ class ProductIOService:
         def work(tx: Tx) -> ImportResult:
             require_active_manager(tx, actor)
             touched.clear()
-            existing = _existing(tx, rows)
-            errors = _barcode_conflicts(tx, rows)
+            errors, existing = _checked(tx, parsed)
             if errors:
                 raise _rejected(errors)
             categories = {
                 name: category_id(tx, name) for name in sorted({r.category or "" for r in rows})
             }
             categories[""] = None
+            pictures = _store_image_files(tx, rows)
             now = utcnow()
             new = [r for r in rows if r.sku not in existing]
             old = [r for r in rows if r.sku in existing]
@@ -299,6 +214,7 @@ class ProductIOService:
                 # Lock order: products in ascending id, before anything else is written.
                 locked = lock_products(tx, [existing[r.sku][0] for r in old])
                 _free_moving_barcodes(tx, old, existing)  # before new rows may take them
+            ledger = Ledger("import", actor.user_id, actor.counter_id, note=note)
             done = 0
             for start in range(0, len(new), CHUNK):
                 chunk = new[start : start + CHUNK]
@@ -314,32 +230,21 @@ class ProductIOService:
                             "description": r.description,
                             "category_id": categories[r.category or ""],
                             "price_cents": r.price_cents,
-                            "stock_quantity": r.stock or 0,
+                            "stock_quantity": 0,
                             "active": r.active,
-                            "image": r.image,
-                            "low_stock_threshold": 5 if r.threshold is None else r.threshold,
+                            "image": pictures.get(r.line, r.image),
+                            "low_stock_threshold": (
+                                DEFAULT_THRESHOLD if r.threshold is None else r.threshold
+                            ),
                             "created_at": now,
                             "updated_at": now,
                         }
                         for pid, r in zip(ids, chunk, strict=True)
                     ],
                 )
-                movements = [
-                    {
-                        "product_id": pid,
-                        "delta": r.stock,
-                        "reason": "import",
-                        "stock_after": r.stock,
-                        "user_id": actor.user_id,
-                        "counter_id": actor.counter_id,
-                        "note": note,
-                        "created_at": now,
-                    }
-                    for pid, r in zip(ids, chunk, strict=True)
-                    if r.stock
-                ]
-                if movements:
-                    tx.session.execute(insert(StockMovement), movements)
+                for pid, r in zip(ids, chunk, strict=True):
+                    if r.stock:  # opening stock: a ledger row and a log line, like any change
+                        change_stock(tx, pid, r.stock, ledger)
                 touched.extend(ids)
                 done += len(chunk)
                 if progress:
@@ -348,7 +253,7 @@ class ProductIOService:
             ignored = 0
             if old:
                 moved, ignored = _update_existing(
-                    tx, actor, old, existing, locked, categories, note, now, set_stock
+                    tx, actor, old, existing, locked, categories, pictures, ledger, now, set_stock
                 )
                 stock_changes += moved
                 touched.extend(existing[r.sku][0] for r in old)
@@ -361,6 +266,7 @@ class ProductIOService:
         self._events.publish(Change(ChangeKind.CATALOG, tuple(touched)))
         return result
 
+    # -- export ------------------------------------------------------------------------
     def export_csv(self, actor: Actor, path: str | Path, progress: Progress | None = None) -> int:
         """Every product (active or not), by SKU. Returns the number of rows written."""
         with write_text_file(path) as fh:
@@ -413,9 +319,17 @@ def _export_rows(tx: Tx) -> Iterator[list[Any]]:
             str(from_cents(r[5])),
             r[6],
             r[7],
-            r[8] or "",
+            _exported_image(r[8]),
             "1" if r[9] else "0",
         ]
+
+
+def _exported_image(image: str | None) -> str:
+    """A stored or bundled reference as it is; an old machine path (from before images
+    were stored) is left out: it means nothing to another machine."""
+    if not image or "/" in image or "\\" in image:
+        return ""
+    return image
 
 
 Existing = dict[str, tuple[uuid.UUID, str | None]]
@@ -470,6 +384,65 @@ def _barcode_conflicts(tx: Tx, rows: list[ImportRow]) -> list[RowError]:
     return sorted(errors, key=lambda e: e.line)
 
 
+def _current_stock(tx: Tx, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    found: dict[uuid.UUID, int] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        for pid, stock in tx.session.execute(
+            select(Product.id, Product.stock_quantity).where(
+                Product.id.in_(ordered[start : start + CHUNK])
+            )
+        ):
+            found[pid] = stock
+    return found
+
+
+def _missing_images(tx: Tx, rows: list[ImportRow]) -> list[RowError]:
+    """Rows naming a ``sha256:`` picture this database does not hold (from another one)."""
+    wanted: dict[str, list[int]] = {}
+    for r in rows:
+        if r.image and images.is_reference(r.image):
+            wanted.setdefault(r.image.removeprefix(images.PREFIX), []).append(r.line)
+    digests = list(wanted)
+    for start in range(0, len(digests), CHUNK):
+        for digest in tx.session.execute(
+            select(ProductImage.digest).where(
+                ProductImage.digest.in_(digests[start : start + CHUNK])
+            )
+        ).scalars():
+            wanted.pop(digest, None)
+    return [
+        RowError(
+            line,
+            "image is not stored in this database (put the picture file next to "
+            "the CSV and give its name)",
+        )
+        for lines in wanted.values()
+        for line in lines
+    ]
+
+
+def _store_image_files(tx: Tx, rows: list[ImportRow]) -> dict[int, str]:
+    """Store the picture files the file names (each file once): line -> reference."""
+    stored: dict[Path, str] = {}
+    by_line: dict[int, str] = {}
+    for r in rows:
+        if r.image_file is None:
+            continue
+        if r.image_file not in stored:
+            try:
+                data = r.image_file.read_bytes()
+            except OSError as exc:
+                raise PosError(
+                    ErrorCode.VALIDATION_ERROR,
+                    f"Line {r.line}: the image file cannot be read ({exc.strerror}).",
+                    {"line": r.line},
+                ) from None
+            stored[r.image_file] = images.store(tx, data)
+        by_line[r.line] = stored[r.image_file]
+    return by_line
+
+
 def _update_existing(
     tx: Tx,
     actor: Actor,
@@ -477,21 +450,15 @@ def _update_existing(
     existing: Existing,
     locked: dict[uuid.UUID, int],
     categories: dict[str, int | None],
-    note: str,
+    pictures: dict[int, str],
+    ledger: Ledger,
     now: Any,
     set_stock: bool,
 ) -> tuple[int, int]:
     """Update the locked products' fields, record price changes and, with set_stock, move
     stock to the file's quantity. Returns (stock changes, file stocks left unapplied)."""
-    ids = sorted(existing[r.sku][0] for r in rows)
-    current_stock: dict[uuid.UUID, int] = {}
-    for start in range(0, len(ids), CHUNK):  # re-read under the lock: counters may have sold
-        for pid, stock in tx.session.execute(
-            select(Product.id, Product.stock_quantity).where(
-                Product.id.in_(ids[start : start + CHUNK])
-            )
-        ):
-            current_stock[pid] = stock
+    # Re-read under the lock: counters may have sold since the preview.
+    current_stock = _current_stock(tx, [existing[r.sku][0] for r in rows])
     table = cast(Table, Product.__table__)
     values = []
     price_changes = []
@@ -507,7 +474,7 @@ def _update_existing(
                 "category_id": categories[r.category or ""],
                 "price_cents": r.price_cents,
                 "active": r.active,
-                "image": r.image,
+                "image": pictures.get(r.line, r.image),
                 "now": now,
             }
         )
@@ -559,11 +526,6 @@ def _update_existing(
         if not set_stock:
             ignored += 1
             continue
-        change_stock(
-            tx,
-            pid,
-            r.stock - current,
-            Ledger("import", actor.user_id, actor.counter_id, note=note),
-        )
+        change_stock(tx, pid, r.stock - current, ledger)
         moved += 1
     return moved, ignored
