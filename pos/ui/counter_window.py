@@ -105,6 +105,7 @@ class CounterWindow(QMainWindow):
         self.initiator = new_initiator("counter")
         self.runner = TaskRunner(self, initiator=self.initiator)
         self.thumbnails = thumbnails or ThumbnailCache(self)
+        self.thumbnails.set_source(lambda ref: store.catalog.image_data(actor, ref))
         zero = Decimal("0.00")
         self.cart = CartView(None, actor.counter_code, (), 0, zero, zero, zero, zero)
         self.last_order: OrderView | None = None

@@ -3,12 +3,18 @@
 QImage may be used from any thread; QPixmap only on the GUI thread. Workers scale
 the image (or read the scaled copy from the disk cache) and hand a QImage back by
 queued signal; the GUI thread turns it into a pixmap and tells views it is ready.
+
+A picture stored in the database (``sha256:<hex>``) is fetched by the worker through
+the source the window sets (`set_source`), once: its thumbnail is cached on disk under
+its content hash, which never goes stale. Bundled pictures are read from the app's
+resources.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal, Slot
@@ -20,6 +26,10 @@ from pos.paths import image_path
 log = logging.getLogger("pos.ui.thumbnails")
 
 THUMB_SIZE = QSize(112, 112)
+STORED = "sha256:"
+
+# Reads a stored picture's bytes (None when it is gone); called on a worker thread.
+ImageSource = Callable[[str], bytes | None]
 
 
 def disk_cache_dir() -> Path:
@@ -27,15 +37,27 @@ def disk_cache_dir() -> Path:
 
 
 class _Load(QRunnable):
-    def __init__(self, owner: ThumbnailCache, name: str, source: Path, target: Path) -> None:
+    def __init__(
+        self, owner: ThumbnailCache, name: str, source: Path | ImageSource, target: Path
+    ) -> None:
         super().__init__()
         self._owner, self._name, self._source, self._target = owner, name, source, target
+
+    def _read_source(self, image: QImage) -> bool:
+        if isinstance(self._source, Path):
+            return image.load(str(self._source))
+        try:
+            data = self._source(self._name)
+        except Exception:  # noqa: BLE001 - no thumbnail is the only consequence
+            log.warning("cannot read stored picture %s", self._name, exc_info=True)
+            return False
+        return bool(data) and image.loadFromData(data)
 
     def run(self) -> None:
         image = QImage()
         if self._target.exists():
             image.load(str(self._target))
-        if image.isNull() and image.load(str(self._source)):
+        if image.isNull() and self._read_source(image):
             image = image.scaled(
                 self._owner.size,
                 Qt.AspectRatioMode.KeepAspectRatio,
@@ -68,6 +90,7 @@ class ThumbnailCache(QObject):
         self._in_flight: set[str] = set()
         self._missing: set[str] = set()
         self._closed = False
+        self._fetch: ImageSource | None = None
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 64 * 1024))
         self._loaded.connect(self._store)
 
@@ -84,10 +107,24 @@ class ThumbnailCache(QObject):
             self._start(name)
         return None
 
+    def set_source(self, fetch: ImageSource) -> None:
+        """Where pictures stored in the database come from (e.g. catalog.image_data)."""
+        self._fetch = fetch
+        self._missing = {name for name in self._missing if not name.startswith(STORED)}
+
     def pending(self) -> int:
         return len(self._in_flight)
 
     def _start(self, name: str) -> None:
+        if name.startswith(STORED):
+            if self._fetch is None:
+                self._missing.add(name)
+                return
+            digest = name.removeprefix(STORED)[:40]
+            target = self._cache / f"{digest}-{self.size.width()}x{self.size.height()}.png"
+            self._in_flight.add(name)
+            self._pool.start(_Load(self, name, self._fetch, target))
+            return
         source = image_path(name)
         if source is None or not source.exists():
             self._missing.add(name)

@@ -1,7 +1,12 @@
 """Create or edit a product: fields checked as typed, the service has the last word.
 
 Uniqueness of SKU and barcode is the database's (the service reports DUPLICATE); the
-dialog stays open and shows the reason next to the fields.
+dialog stays open and shows the reason next to the fields. A price may be typed with a
+decimal comma (12,50) as well as a point.
+
+A chosen picture is read here and decoded with QImage (the service only checks its
+signature and size, it does not import Qt); its bytes go to the service, which stores
+them in the database so every counter can show them. No file path is kept.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,12 +36,22 @@ from PySide6.QtWidgets import (
 
 from pos.errors import PosError
 from pos.paths import image_path
+from pos.services.catalog.images import MAX_IMAGE_BYTES
 from pos.ui.admin.widgets import plain_label
 from pos.views import ProductView
 
 Save = Callable[[dict[str, Any]], ProductView]
 PickImage = Callable[[], str | None]
 PREVIEW = 120
+_UNCHANGED = object()
+
+
+def parse_price(text: str) -> Decimal:
+    """A typed price: 12.50 or 12,50 (the decimal comma of many locales)."""
+    clean = text.strip()
+    if clean.count(",") == 1 and "." not in clean:
+        clean = clean.replace(",", ".")
+    return Decimal(clean)
 
 
 class ProductDialog(QDialog):
@@ -76,11 +91,15 @@ class ProductDialog(QDialog):
         self.description.setFixedHeight(70)
         self.active = QCheckBox("Sold at the counters")
         self.active.setChecked(True)
-        self.image = QLineEdit()
-        self.image.setPlaceholderText("no image")
-        self.image.textChanged.connect(self._update_preview)
+        # What saving does to the picture: unchanged, None (remove) or new bytes.
+        self._image_change: object = _UNCHANGED
+        self.image = plain_label("no image")
+        self.image.setWordWrap(True)
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._browse)
+        self.remove_image = QPushButton("Remove")
+        self.remove_image.clicked.connect(self.clear_image)
+        self.remove_image.setEnabled(False)
         self.preview = QLabel()
         self.preview.setFixedSize(PREVIEW, PREVIEW)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -99,6 +118,7 @@ class ProductDialog(QDialog):
         image_row = QHBoxLayout()
         image_row.addWidget(self.image, 1)
         image_row.addWidget(browse)
+        image_row.addWidget(self.remove_image)
         form.addRow("Image", image_row)
         form.addRow("", self.preview)
         form.addRow("", self.active)
@@ -130,8 +150,8 @@ class ProductDialog(QDialog):
         self.price.setText(f"{p.price:.2f}")
         self.threshold.setValue(p.low_stock_threshold)
         self.description.setPlainText(p.description)
-        self.image.setText(p.image or "")
         self.active.setChecked(p.active)
+        self._show_current_image(p.image)
 
     def problems(self) -> list[str]:
         found = []
@@ -143,7 +163,7 @@ class ProductDialog(QDialog):
         if not self.name.text().strip():
             found.append("Name is required.")
         try:
-            price = Decimal(self.price.text().strip())
+            price = parse_price(self.price.text())
             if not price.is_finite():
                 raise InvalidOperation
             if price < 0:
@@ -167,12 +187,13 @@ class ProductDialog(QDialog):
             "barcode": self.barcode.text().strip() or None,
             "name": self.name.text().strip(),
             "category": self.category.currentText().strip() or None,
-            "price": Decimal(self.price.text().strip()),
+            "price": parse_price(self.price.text()),
             "low_stock_threshold": self.threshold.value(),
             "description": self.description.toPlainText().strip(),
-            "image": self.image.text().strip() or None,
             "active": self.active.isChecked(),
         }
+        if self._image_change is not _UNCHANGED:
+            out["image"] = self._image_change
         if self.product is None:
             out["stock"] = self.stock.value()
         return out
@@ -187,26 +208,76 @@ class ProductDialog(QDialog):
             return
         self.accept()
 
+    # -- the picture -------------------------------------------------------------------
     def _browse(self) -> None:
         if self._pick_image is None:
             return
         chosen = self._pick_image()
         if chosen:
-            self.image.setText(chosen)
+            self.load_image_file(chosen)
 
-    def _update_preview(self) -> None:
-        path = image_path(self.image.text().strip())
-        pixmap = QPixmap(str(path)) if path is not None and Path(path).is_file() else QPixmap()
-        if pixmap.isNull():
-            self.preview.setPixmap(QPixmap())
-            self.preview.setText("no image" if not self.image.text().strip() else "not found")
+    def load_image_file(self, path: str) -> bool:
+        """Take the picture in `path` if it is one Qt can show and within the size cap."""
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            self.error.setText(f"Cannot read that file: {exc.strerror}.")
+            return False
+        if len(data) > MAX_IMAGE_BYTES:
+            self.error.setText(
+                f"That picture is {len(data) / 1048576:.1f} MiB; at most "
+                f"{MAX_IMAGE_BYTES // 1048576} MiB is accepted. Save a smaller copy first."
+            )
+            return False
+        image = QImage.fromData(data)
+        if image.isNull():
+            self.error.setText("That file is not a picture this app can show.")
+            return False
+        self._image_change = data
+        self._set_preview(
+            image, f"new picture, {image.width()}x{image.height()}, {max(1, len(data) // 1024)} KB"
+        )
+        self._validate()
+        return True
+
+    def clear_image(self) -> None:
+        self._image_change = None
+        self._set_preview(QImage(), "no image")
+
+    def show_stored_image(self, data: bytes | None) -> None:
+        """The product's stored picture, fetched by the caller off the GUI thread."""
+        if self._image_change is not _UNCHANGED or not data:
+            return
+        image = QImage.fromData(data)
+        if not image.isNull():
+            self._set_preview(image, f"stored picture, {image.width()}x{image.height()}")
+
+    def _show_current_image(self, reference: str | None) -> None:
+        if not reference:
+            self._set_preview(QImage(), "no image")
+        elif reference.startswith("sha256:"):
+            self._set_preview(QImage(), "stored picture")  # bytes arrive by show_stored_image
         else:
-            self.preview.setText("")
-            self.preview.setPixmap(
-                pixmap.scaled(
+            path = image_path(reference)
+            found = QImage(str(path)) if path is not None and path.is_file() else QImage()
+            self._set_preview(found, "bundled picture" if not found.isNull() else "not found")
+        self.remove_image.setEnabled(bool(reference))
+
+    def _set_preview(self, image: QImage, caption: str) -> None:
+        self.image.setText(caption)
+        self.remove_image.setEnabled(not image.isNull() or caption != "no image")
+        if image.isNull():
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(caption if caption in ("no image", "not found") else "")
+            return
+        self.preview.setText("")
+        self.preview.setPixmap(
+            QPixmap.fromImage(
+                image.scaled(
                     PREVIEW,
                     PREVIEW,
                     Qt.AspectRatioMode.KeepAspectRatio,
                     Qt.TransformationMode.SmoothTransformation,
                 )
             )
+        )

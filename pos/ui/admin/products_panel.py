@@ -220,7 +220,9 @@ class ProductsPanel(QWidget):
 
     # -- one product ------------------------------------------------------------------
     def _pick_image(self) -> str | None:
-        return self.dialogs.open_file(self, "Product image", "Images (*.png *.jpg *.jpeg)")
+        return self.dialogs.open_file(
+            self, "Product image", "Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)"
+        )
 
     def _categories(self) -> list[str]:
         return [str(self.category.itemData(i)) for i in range(1, self.category.count())]
@@ -249,13 +251,21 @@ class ProductsPanel(QWidget):
             self.after_change([product.id])
 
     def edit_dialog(self, product: ProductView) -> ProductDialog:
-        return ProductDialog(
+        dialog = ProductDialog(
             lambda v: self.store.catalog.update_product(self.actor, product.id, **v),
             self._categories(),
             product=product,
             pick_image=self._pick_image,
             parent=self,
         )
+        if product.image and product.image.startswith("sha256:"):  # stored: fetch its bytes
+            image = product.image
+            self.tasks.submit(
+                lambda: self.store.catalog.image_data(self.actor, image),
+                dialog.show_stored_image,
+                lambda _err: None,  # the preview stays "stored picture"
+            )
+        return dialog
 
     def stock_dialog(self, row: int, mode: str = "adjust") -> StockDialog:
         item = self.model.row_at(row)
