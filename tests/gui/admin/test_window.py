@@ -186,7 +186,7 @@ def test_bad_import_shows_line_numbers(qtbot, admin, tmp_path, admin_dialogs):
     admin.products.csv.import_csv(str(path))
     qtbot.waitUntil(lambda: admin.products.csv.import_button.isEnabled())
     kind, title, text = admin_dialogs.messages[-1]
-    assert kind == "error" and "line 2: SKU is missing" in text and "line 3" in text
+    assert kind == "error" and "line 2: SKU is required" in text and "line 3" in text
 
 
 def test_dashboard_matches_service(qtbot, admin, gui_store, clerk_actor, manager_actor):
