@@ -51,7 +51,9 @@ class _Load(QRunnable):
         except Exception:  # noqa: BLE001 - no thumbnail is the only consequence
             log.warning("cannot read stored picture %s", self._name, exc_info=True)
             return False
-        return bool(data) and image.loadFromData(data)
+        if not data:
+            return False
+        return image.loadFromData(data)
 
     def run(self) -> None:
         image = QImage()
