@@ -56,6 +56,7 @@ from pos.ui.payment_check import (
 )
 from pos.ui.plural import count_of
 from pos.ui.sale_complete_page import SaleCompletePage
+from pos.ui.shipping_words import shipping_amount, shipping_rule
 from pos.ui.style import fix_minimum_size
 from pos.ui.worker import TaskRunner
 from pos.views import Actor, CartView, CustomerView, OrderView, StoreSettingsView
@@ -150,7 +151,7 @@ class CheckoutDialog(QDialog):
         self.delivery.setToolTip("Ship this sale to the customer (Ctrl+D)")
         self.delivery.setChecked(self.cart.delivery)
         self.delivery.toggled.connect(self.set_delivery)
-        self.shipping_rule = plain_label("", "muted")
+        self.shipping_note = plain_label("", "muted")
         self.customer_search = QLineEdit()
         self.customer_search.setAccessibleName("Customer search")
         self.customer_search.setMaxLength(120)
@@ -196,7 +197,7 @@ class CheckoutDialog(QDialog):
 
         delivery_row = QHBoxLayout()
         delivery_row.addWidget(self.delivery)
-        delivery_row.addWidget(self.shipping_rule, 1)
+        delivery_row.addWidget(self.shipping_note, 1)
         extra = QFormLayout()
         extra.setSpacing(8)
         extra.addRow("C&ustomer", self.customer_search)
@@ -240,29 +241,11 @@ class CheckoutDialog(QDialog):
             f"tax {money(c.tax)}",
         ]
         if c.delivery:
-            parts.append(self._shipping_text())
+            parts.append(f"shipping {shipping_amount(c, self.settings, money)}")
         self.breakdown.setText(" \u00b7 ".join(parts))
-        self.shipping_rule.setText(self._shipping_rule())
+        if self.settings is not None:
+            self.shipping_note.setText(shipping_rule(self.settings, money))
         self._update_change()
-
-    def _shipping_text(self) -> str:
-        c, s = self.cart, self.settings
-        if c.shipping:
-            return f"shipping {self._money(c.shipping)}"
-        if s is not None:
-            return f"shipping free (orders over {self._money(s.free_shipping_threshold)})"
-        return "shipping free"
-
-    def _shipping_rule(self) -> str:
-        s = self.settings
-        if s is None:
-            return ""
-        if not s.shipping_fee:
-            return "Shipping: free"
-        return (
-            f"Shipping {self._money(s.shipping_fee)}, "
-            f"free over {self._money(s.free_shipping_threshold)}"
-        )
 
     # -- settings (off the GUI thread) -------------------------------------------------
     def _load_settings(self) -> None:

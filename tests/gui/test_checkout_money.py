@@ -374,7 +374,7 @@ def test_save_as_pdf_suggests_the_folder_used_last(
 # -- issue 11 item 12 (UI half): the shipping rule and counts that read right -------------
 def test_delivery_shows_the_free_shipping_rule(qtbot, open_checkout, store, clerk):
     dialog = open_checkout()
-    assert dialog.shipping_rule.text() == "Shipping $15.99, free over $200.00"
+    assert dialog.shipping_note.text() == "Shipping $15.99, free over $200.00"
     assert dialog.breakdown.text().startswith("1 item \u00b7 ")  # not "1 item(s)"
     qtbot.keyClicks(dialog.cash, "1650")
     qtbot.keyClick(dialog.cash, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)

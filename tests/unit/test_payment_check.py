@@ -102,3 +102,32 @@ def test_counts_read_right(n, noun, text):
 def test_plural_with_an_explicit_form():
     assert plural(2, "person", "people") == "people"
     assert plural(1, "person", "people") == "person"
+
+
+def test_shipping_words_always_give_the_rule():
+    from pos.money import format_money
+    from pos.ui.shipping_words import delivery_notice, shipping_amount, shipping_rule
+    from pos.views import CartView, StoreSettingsView
+
+    settings = StoreSettingsView(
+        store_name="S",
+        tax_rate=D("0.08"),
+        shipping_fee=D("15.99"),
+        free_shipping_threshold=D("200.00"),
+        currency="USD",
+        require_customer=False,
+        cash_confirm_over_total=BOUND,
+    )
+    money = format_money
+
+    def cart(shipping: str, delivery: bool = True) -> CartView:
+        return CartView(1, "C1", (), 1, D("250"), D("20"), D(shipping), D("270"), delivery)
+
+    assert shipping_rule(settings, money) == "Shipping $15.99, free over $200.00"
+    assert shipping_amount(cart("0"), settings, money) == "free (orders over $200.00)"
+    assert shipping_amount(cart("15.99"), settings, money) == "$15.99"
+    assert delivery_notice(cart("0"), settings, money) == (
+        "Delivery: shipping free (orders over $200.00)"
+    )
+    assert delivery_notice(cart("15.99"), settings, money) == "Delivery: shipping $15.99 added"
+    assert delivery_notice(cart("0", delivery=False), settings, money) == "Carry-out: no shipping"
