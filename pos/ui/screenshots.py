@@ -89,6 +89,7 @@ def render(outdir: Path, width: int, height: int) -> list[Path]:
 
     dialog = window.checkout()
     assert dialog is not None
+    wait_for(lambda: dialog.settings is not None)  # the shipping rule and the cash bound
     dialog.cash.setText(f"{(window.cart.total + 40).quantize(window.cart.total):.2f}")
     written.append(save(dialog, outdir / f"checkout{suffix}.png"))
     dialog.pay_exact_cash()
