@@ -32,6 +32,7 @@ class ErrorCode:
     SCHEMA_MISMATCH = "SCHEMA_MISMATCH"
     FILE_ERROR = "FILE_ERROR"
     DATABASE_ERROR = "DATABASE_ERROR"
+    UNEXPECTED = "UNEXPECTED"  # a bug, not a refusal: the outcome is unknown (see pos.log)
 
 
 class PosError(Exception):

@@ -76,10 +76,11 @@ def render(outdir: Path, width: int, height: int) -> list[Path]:
         product = window.product_model.product(row)
         if product and product.sellable and (product.name in picks or row in (4, 9, 15)):
             window.add_product(product.id, product.name)
+    wait_for(lambda: not window.sale.busy)
     first = window.cart_model.line(0)
     if first is not None:
-        window.store.cart.update(actor, first.product_id, 2)
-        window.load_cart()
+        window.sale.set_quantities({first.product_id: 2})
+    wait_for(lambda: not window.sale.busy)
     window.product_view.setCurrentIndex(window.product_model.index(2, 0))
     window.scan_field.setText("")
     window.focus_scanner()

@@ -1,24 +1,47 @@
-"""Run service calls on a QThreadPool; results come back on the GUI thread by signal.
+"""The one op helper: every database call from a window runs on a QThreadPool, and its
+result comes back on the GUI thread by signal.
 
-A task never touches widgets: it only calls the service and returns a value. The
-runner lives in the GUI thread, so its queued `_finished` signal delivers results
-there. A task submitted under a key supersedes older tasks with that key: their
-results are dropped (a slow search never overwrites a newer one).
+Two kinds of op:
+- a query (`query`, or `submit`): reads; one submitted under a key supersedes older ones
+  with that key, whose results are dropped (a slow search never overwrites a newer one);
+- a write (`write`): one window's writes run one at a time, in the order given, and are
+  never dropped or superseded; `writingChanged` tells the view to show a busy state.
+
+A task never touches widgets: it only calls the service and returns a value. The runner
+lives in the GUI thread, so its queued `_finished` signal delivers results there.
+
+Errors: a PosError is an expected refusal and reaches `on_error` as it is. Anything else
+is a bug (or a failure the services did not translate): it is logged here with its
+traceback and reaches `on_error` as an `UnexpectedError`, a PosError whose message says the
+outcome is unknown (never "nothing was saved", which may be false).
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from pos.errors import ErrorCode, PosError
 from pos.services.plumbing.events import initiated_by
 
 log = logging.getLogger("pos.ui.worker")
+
+UNEXPECTED_MESSAGE = "Unexpected error; the outcome is unknown."
+
+
+class UnexpectedError(PosError):
+    """Not a refusal but a bug: the details are in pos.log, the outcome is unknown."""
+
+    def __init__(self, exc: BaseException) -> None:
+        super().__init__(
+            ErrorCode.UNEXPECTED, UNEXPECTED_MESSAGE, {"exception": type(exc).__name__}
+        )
+
 
 Callback = Callable[[Any], None]
 ProgressCallback = Callable[[int, int], None]
@@ -42,11 +65,10 @@ class _Task(QRunnable):
                 result, ok = self._fn(progress), True
         except PosError as err:
             result, ok = err, False
-        except Exception as exc:  # a bug or a lost connection must still reach the user
-            log.exception("background task failed")
+        except Exception as exc:  # a bug: it must still reach the user, and the log
             # The details go to the log only: driver messages can carry data.
-            message = f"Something went wrong ({type(exc).__name__}); nothing was saved."
-            result, ok = PosError(ErrorCode.DATABASE_ERROR, message), False
+            log.exception("unexpected error in a background task")
+            result, ok = UnexpectedError(exc), False
         self._runner._finished.emit(self._task_id, ok, result)
 
 
@@ -56,6 +78,7 @@ class TaskRunner(QObject):
     _finished = Signal(int, bool, object)
     _progress = Signal(int, int, int)
     busyChanged = Signal(bool)
+    writingChanged = Signal(bool)  # a write is running or queued (the cart shows "busy")
     finished = Signal()  # after any task's callback ran (tests and screenshots wait on it)
 
     def __init__(
@@ -72,6 +95,8 @@ class TaskRunner(QObject):
             int, tuple[str | None, Callback | None, Callback | None, ProgressCallback | None]
         ] = {}
         self._latest: dict[str, int] = {}
+        self._writes: deque[tuple[Callable[[], Any], Callback | None, Callback | None]] = deque()
+        self._write_running = False
         self._closed = False
         self._finished.connect(self._deliver)
         self._progress.connect(self._on_progress)
@@ -115,6 +140,71 @@ class TaskRunner(QObject):
             self.busyChanged.emit(True)
         return task_id
 
+    def query(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callback | None = None,
+        on_error: Callback | None = None,
+        *,
+        key: str | None = None,
+    ) -> int:
+        """A read: runs at once, in parallel with others; a newer one with `key` wins."""
+        return self.submit(fn, on_done, on_error, key=key)
+
+    def write(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callback | None = None,
+        on_error: Callback | None = None,
+    ) -> None:
+        """A change: runs after every write given before it, never dropped or superseded.
+
+        Its callback runs before the next write starts, so each write sees the screen
+        its predecessor left."""
+        if self._closed:
+            return
+        self._writes.append((fn, on_done, on_error))
+        if not self._write_running:
+            self._next_write()
+
+    @property
+    def writing(self) -> bool:
+        return self._write_running or bool(self._writes)
+
+    @property
+    def queued_writes(self) -> int:
+        return len(self._writes)
+
+    def _next_write(self) -> None:
+        was_writing = self._write_running
+        if not self._writes or self._closed:
+            self._write_running = False
+            if was_writing:
+                self.writingChanged.emit(False)
+            return
+        fn, on_done, on_error = self._writes.popleft()
+        self._write_running = True
+        if not was_writing:
+            self.writingChanged.emit(True)
+
+        def done(result: Any) -> None:
+            try:
+                if on_done is not None:
+                    on_done(result)
+            finally:
+                self._next_write()
+
+        def failed(err: Any) -> None:
+            try:
+                if on_error is not None:
+                    on_error(err)
+                else:
+                    log.warning("unhandled write error: %r", err)
+            finally:
+                self._next_write()
+
+        self.submit(fn, done, failed)
+
     def is_latest(self, key: str, task_id: int) -> bool:
         return self._latest.get(key) == task_id
 
@@ -140,11 +230,25 @@ class TaskRunner(QObject):
                 self.busyChanged.emit(False)
             self.finished.emit()
 
+    def finish_writes(self, timeout_ms: int = 15_000) -> bool:
+        """Keep the event loop turning until every queued write is done (on close)."""
+        if not self.writing:
+            return True
+        loop = QEventLoop()
+        self.writingChanged.connect(lambda writing: None if writing else loop.quit())
+        QTimer.singleShot(timeout_ms, loop.quit)
+        if self.writing:
+            loop.exec()
+        if self.writing:
+            log.warning("closing with %d cart change(s) not saved", len(self._writes) + 1)
+        return not self.writing
+
     def wait(self) -> None:
         self._pool.waitForDone()
 
     def shutdown(self) -> None:
         """Drop queued work and wait for running tasks (before the store is closed)."""
         self._closed = True
+        self._writes.clear()
         self._pool.clear()
         self._pool.waitForDone()

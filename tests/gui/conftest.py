@@ -110,3 +110,8 @@ def product_named(store: Store, actor: Actor, name: str) -> ProductView:
     found = [p for p in store.catalog.search(actor, name, limit=50) if p.name == name]
     assert found, f"demo catalog has no {name!r}"
     return found[0]
+
+
+def settle(qtbot, window: CounterWindow, timeout: int = 10_000) -> None:
+    """Wait until the window's queued cart changes are saved and drawn."""
+    qtbot.waitUntil(lambda: not window.sale.busy, timeout=timeout)

@@ -12,7 +12,7 @@ from pos.ui.app import build_login_dialog
 from pos.ui.cart_model import COL_QTY
 from pos.ui.counter_window import CounterWindow
 
-from .conftest import CLERK_PASSWORD, COUNTER, product_named
+from .conftest import CLERK_PASSWORD, COUNTER, product_named, settle
 
 pytestmark = pytest.mark.gui
 
@@ -50,12 +50,14 @@ def test_full_sale_with_keyboard_and_mouse(qtbot, gui_store, make_window, dialog
     qtbot.waitUntil(lambda: not window.product_model.loading)
     assert window.product_model.rowCount() == 1
     click_tile(qtbot, window, 0)
+    settle(qtbot, window)
     assert [line.name for line in window.cart.lines] == ["Algae Chips"]
     assert window.notice.kind == "success" and "Algae Chips" in window.notice.text
 
     # Enter on the focused tile adds one more
     window.focus_grid()
     qtbot.keyClick(window.product_view, Qt.Key.Key_Return)
+    settle(qtbot, window)
     assert window.cart.line(chips.id).quantity == 2
 
     # scanner (F3): the barcode typed plus Enter
@@ -63,11 +65,13 @@ def test_full_sale_with_keyboard_and_mouse(qtbot, gui_store, make_window, dialog
     assert window.scan_field.hasFocus()
     qtbot.keyClicks(window.scan_field, eye.barcode)
     qtbot.keyClick(window.scan_field, Qt.Key.Key_Return)
+    settle(qtbot, window)
     assert window.cart.line(eye.id).quantity == 1
     assert window.scan_field.text() == ""
     # SKU works as well
     qtbot.keyClicks(window.scan_field, "SYNCHP-001")
     qtbot.keyClick(window.scan_field, Qt.Key.Key_Return)
+    settle(qtbot, window)
     assert window.cart.line(chips.id).quantity == 3
     assert window.badge.text() == "4"
 
@@ -89,6 +93,7 @@ def test_full_sale_with_keyboard_and_mouse(qtbot, gui_store, make_window, dialog
     window.cart_view.setFocus()
     window.cart_view.selectRow(window.cart_model.row_of(chips.id))
     qtbot.keyClick(window.cart_view, Qt.Key.Key_Delete)
+    settle(qtbot, window)
     assert window.cart.line(chips.id) is None
     assert window.cart_model.rowCount() == 1
     assert window.notice.text == "Removed Algae Chips"
@@ -143,6 +148,7 @@ def test_wrong_password_shows_the_service_message(qtbot, gui_store):
 def test_double_confirm_makes_one_order(qtbot, window, gui_store, clerk_actor):
     product = product_named(gui_store, clerk_actor, "Algae Chips")
     window.add_product(product.id)
+    settle(qtbot, window)
     dialog = window.checkout()
     dialog.pay_by_card()
     dialog.confirm()

@@ -13,7 +13,7 @@ from PySide6.QtGui import QFontMetrics
 from pos.ui import receipt
 from pos.ui.product_delegate import two_lines
 
-from .conftest import MANAGER_PASSWORD, product_named
+from .conftest import MANAGER_PASSWORD, product_named, settle
 
 pytestmark = pytest.mark.gui
 
@@ -50,6 +50,7 @@ def test_markup_in_a_name_is_shown_literally(
 
     # cart and notice
     assert window.add_from_index(index)
+    settle(qtbot, window)
     assert window.cart_model.index(0, 0).data() == NAME
     assert window.notice.text == f"Added {NAME} \u00b7 1 in cart"
     notice_label = window.notice._label

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from pos.services import open_store
 
-from .conftest import CLERK_PASSWORD, COUNTER, MANAGER_PASSWORD, product_named
+from .conftest import CLERK_PASSWORD, COUNTER, MANAGER_PASSWORD, product_named, settle
 
 pytestmark = pytest.mark.gui
 
@@ -41,10 +41,12 @@ def test_restart_resumes_the_open_cart(qtbot, make_window, gui_store, clerk_acto
 def test_sign_out_keeps_the_cart_for_the_next_clerk(qtbot, window, gui_store, clerk_actor):
     chips = product_named(gui_store, clerk_actor, "Algae Chips")
     window.add_product(chips.id)
+    settle(qtbot, window)
     with qtbot.waitSignal(window.signOutRequested):
         window.sign_out()
     manager = gui_store.auth.login("manager", MANAGER_PASSWORD, COUNTER)
     window.set_actor(manager)
+    settle(qtbot, window)
     assert "manager" in window.windowTitle() and COUNTER in window.windowTitle()
     assert [ln.product_id for ln in window.cart.lines] == [chips.id]
 
@@ -65,6 +67,7 @@ def test_grid_row_follows_stock_changes(qtbot, window, gui_store, clerk_actor):
     chips = product_named(gui_store, clerk_actor, "Algae Chips")
     row = window.product_model.row_of(chips.id)
     window.add_product(chips.id, quantity=5)
+    settle(qtbot, window)
     assert window.product_model.product(row).stock_quantity == chips.stock_quantity - 5
     window.remove_row(0)
     qtbot.waitUntil(
