@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +18,7 @@ def write_text_file(path: str | Path) -> Iterator[TextIO]:
     so a failed export never leaves half a file; OSError becomes FILE_ERROR."""
     target = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+        fd, tmp = _create_beside(target)
     except OSError as exc:
         raise _file_error(target, exc) from None
     try:
@@ -30,6 +30,24 @@ def write_text_file(path: str | Path) -> Iterator[TextIO]:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _create_beside(target: Path) -> tuple[int, str]:
+    """A new, empty temporary file next to the target, readable as the umask allows.
+
+    Not tempfile.mkstemp: that creates mode 0600, and an export is a file the manager
+    means to share (a reorder list for the supplier). os.open's 0o666 is filtered by the
+    process umask, as for any file a program writes; no umask is read or changed (that
+    would race with other threads).
+    """
+    folder = target.parent or Path(".")
+    for _ in range(100):
+        tmp = str(folder / f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
 
 
 def _file_error(path: Path, exc: OSError) -> PosError:

@@ -224,9 +224,7 @@ def run_admin(database_url: str, counter_code: str, argv: list[str] | None = Non
         bus = ChangeBus.of(store)  # other counters' sales and edits show up in the table
         bus.start()
         try:
-            window = open_admin_window(store, actor)
-            window.resize(1366, 768)
-            window.show()
+            open_admin_window(store, actor)  # maximised, or where it was last time
             return app.exec()
         finally:
             bus.stop()

@@ -70,12 +70,13 @@ class PeoplePanel(AdminPanel):
         edit_c.clicked.connect(self.edit_customer)
         toggle_c.clicked.connect(self.toggle_customer)
         cb = QHBoxLayout()
-        cb.addWidget(self.customer_search, 1)
         for b in (add_c, edit_c, toggle_c):
             cb.addWidget(b)
+        cb.addStretch(1)
         customers_box = QGroupBox("Registered customers")
         cl = QVBoxLayout(customers_box)
         cl.addLayout(cb)
+        cl.addWidget(self.customer_search)  # a row of its own: never squeezed by buttons
         cl.addWidget(self.customer_table)
 
         layout = QHBoxLayout(self)

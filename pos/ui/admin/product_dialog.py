@@ -136,8 +136,11 @@ class ProductDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        for field in (self.sku, self.name, self.price):
-            field.textChanged.connect(self._validate)
+        # A new product's empty form is not an error: a field's problem shows once it was
+        # typed in (or Save was pressed); Save stays disabled until the form is complete.
+        self._touched: set[str] = set()
+        for key, field in (("sku", self.sku), ("name", self.name), ("price", self.price)):
+            field.textChanged.connect(lambda _text, key=key: self._edited(key))
         if product is not None:
             self._fill(product)
         self._validate()
@@ -153,30 +156,39 @@ class ProductDialog(QDialog):
         self.active.setChecked(p.active)
         self._show_current_image(p.image)
 
-    def problems(self) -> list[str]:
+    def field_problems(self) -> list[tuple[str, str]]:
+        """(field, message) for every rule the form breaks now."""
         found = []
         sku = self.sku.text().strip()
         if not sku:
-            found.append("SKU is required.")
+            found.append(("sku", "SKU is required."))
         elif any(ch.isspace() for ch in sku):
-            found.append("SKU must not contain spaces.")
+            found.append(("sku", "SKU must not contain spaces."))
         if not self.name.text().strip():
-            found.append("Name is required.")
+            found.append(("name", "Name is required."))
         try:
             price = parse_price(self.price.text())
             if not price.is_finite():
                 raise InvalidOperation
             if price < 0:
-                found.append("Price must not be negative.")
+                found.append(("price", "Price must not be negative."))
             elif price != price.quantize(Decimal("0.01")):
-                found.append("Price has more than two decimals.")
+                found.append(("price", "Price has more than two decimals."))
         except (InvalidOperation, ValueError):
-            found.append("Price must be a number such as 4.99.")
+            found.append(("price", "Price must be a number such as 4.99."))
         return found
 
-    def _validate(self) -> bool:
-        found = self.problems()
-        self.error.setText(" ".join(found))
+    def problems(self) -> list[str]:
+        return [message for _field, message in self.field_problems()]
+
+    def _edited(self, key: str) -> None:
+        self._touched.add(key)
+        self._validate()
+
+    def _validate(self, show_all: bool = False) -> bool:
+        found = self.field_problems()
+        shown = [m for f, m in found if show_all or f in self._touched]
+        self.error.setText(" ".join(shown))
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         save.setEnabled(not found)
         return not found
@@ -199,7 +211,7 @@ class ProductDialog(QDialog):
         return out
 
     def try_save(self) -> None:
-        if not self._validate():
+        if not self._validate(show_all=True):
             return
         try:
             self.saved = self._save(self.values())

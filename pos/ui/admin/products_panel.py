@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,6 +41,10 @@ from pos.views import Actor, ProductView
 SEARCH_DELAY_MS = 250
 # SKU, barcode, name (stretches), category, price, free, reserved, on hand, low at, active
 COLUMN_WIDTHS = (110, 120, 220, 140, 90, 60, 70, 70, 60, 60)
+BARCODE_COLUMN = 1
+# Below this table width the barcode column is hidden, so names keep room to be read
+# (a 1024 px screen); barcodes are still searched, and shown in the edit dialog.
+BARCODE_MIN_TABLE_WIDTH = 1150
 
 
 class ProductsPanel(QWidget):
@@ -139,6 +144,12 @@ class ProductsPanel(QWidget):
         layout.addLayout(actions)
         layout.addWidget(splitter, 1)
         self._selection_changed()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = event.size().width() < BARCODE_MIN_TABLE_WIDTH
+        if self.table.isColumnHidden(BARCODE_COLUMN) != narrow:
+            self.table.setColumnHidden(BARCODE_COLUMN, narrow)
 
     # -- loading ----------------------------------------------------------------------
     def start(self) -> None:

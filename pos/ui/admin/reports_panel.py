@@ -127,8 +127,8 @@ class ReportsPanel(AdminPanel):
                 Column("SKU", lambda t: t.sku),
                 Column("Product", lambda t: t.name),
                 Column("Sold", lambda t: t.units_sold, numeric=True),
-                Column("Stock start", lambda t: t.stock_start, numeric=True),
-                Column("Stock end", lambda t: t.stock_end, numeric=True),
+                Column("Start", lambda t: t.stock_start, numeric=True),
+                Column("End", lambda t: t.stock_end, numeric=True),
                 Column("Turnover", lambda t: "—" if t.turnover is None else t.turnover, True),
             ]
         )
@@ -139,28 +139,36 @@ class ReportsPanel(AdminPanel):
                 Column("Share", lambda e: _percent(e.share), numeric=True),
             ]
         )
-        tables = QHBoxLayout()
-        for title, model, stretch in (
-            ("Top products", self.top, 3),
-            ("Stock turnover (units sold / average stock)", self.turnover, 4),
-            ("Failed operations by kind", self.failures, 2),
+        boxes = []
+        for title, model in (
+            ("Top products", self.top),
+            ("Stock turnover (units sold / average of start and end stock)", self.turnover),
+            ("Failed operations by kind", self.failures),
         ):
             box = QGroupBox(title)
             view = table_view(model)
             header = view.horizontalHeader()
             header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            # The product name (or the code) takes the room that is left.
+            # The product name (or the problem) takes the room that is left.
             header.setSectionResizeMode(
                 1 if model is not self.failures else 0, QHeaderView.ResizeMode.Stretch
             )
             bl = QVBoxLayout(box)
             bl.addWidget(view)
-            tables.addWidget(box, stretch)
+            boxes.append(box)
+        # The short failures list sits beside the chart, so the two product tables get the
+        # whole width below it (at 1024 px three tables side by side clip their headers).
+        upper = QHBoxLayout()
+        upper.addWidget(self.chart, 3)
+        upper.addWidget(boxes[2], 1)
+        tables = QHBoxLayout()
+        tables.addWidget(boxes[0], 4)
+        tables.addWidget(boxes[1], 5)
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addLayout(grid)
-        layout.addWidget(self.chart, 2)
+        layout.addLayout(upper, 2)
         layout.addLayout(tables, 3)
 
     def range(self) -> tuple[date, date]:

@@ -1,7 +1,7 @@
 """Screenshots of the admin window on a demo store with sales history.
 
 `python -m pos.ui.admin.screenshots OUT_DIR` (also called by `python -m pos.ui.screenshots`
-through `admin_screenshots`). Sizes: 1366x768 and 1920x1080.
+through `admin_screenshots`). Sizes: 1024x768, 1366x768 and 1920x1080.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pos.services import open_store
 from pos.ui.admin.window import AdminWindow
 from pos.ui.dialogs import Dialogs
 
-SIZES = ((1366, 768), (1920, 1080))
+SIZES = ((1024, 768), (1366, 768), (1920, 1080))
 PASSWORD = "manager-pass-1"
 
 

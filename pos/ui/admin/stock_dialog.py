@@ -1,15 +1,25 @@
-"""Receive, adjust or count one product's stock. Every change is a ledger row."""
+"""Receive, adjust or count one product's stock. Every change is a ledger row.
+
+The action is a row of buttons, not a drop-down, and every row of the form stays where
+it is when the action changes (rows that do not apply are disabled, not hidden), so a
+click never lands in a box that moved. A stocktake counts every unit in the shop that
+is not sold yet, including those in open carts; free to sell becomes the count minus
+what the carts hold (see InventoryService.stocktake).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -20,6 +30,15 @@ from pos.ui.admin.widgets import plain_label
 from pos.views import ProductView
 
 MODES = ("receive", "adjust", "stocktake")
+MODE_TITLES = {"receive": "Receive", "adjust": "Adjust", "stocktake": "Stocktake"}
+# The checked action must stand out (the app style has no :checked look for buttons).
+SEGMENT_STYLE = "QPushButton:checked { background: #1d5fd1; color: white; border-color: #1d5fd1; }"
+AMOUNT_LABELS = {
+    "receive": "Quantity received",
+    "adjust": "Change (+/-)",
+    "stocktake": "Counted in the shop",
+}
+MAX_AMOUNT = 1_000_000
 # mode, amount, reason, note -> the product after the change
 Apply = Callable[[str, int, str, str], ProductView]
 
@@ -35,9 +54,11 @@ class StockDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Stock")
-        self.setMinimumSize(440, 280)
+        # Explicit both ways: otherwise each layout change re-propagates size hints.
+        self.setMinimumSize(520, 320)
         self._apply = apply
         self.product = product
+        self.reserved = reserved
         self.result_view: ProductView | None = None
 
         title = plain_label(f"{product.name}  ({product.sku})")
@@ -46,27 +67,46 @@ class StockDialog(QDialog):
             f"Free to sell: {product.stock_quantity}    In open carts: {reserved}"
             f"    On hand: {product.stock_quantity + reserved}"
         )
-        self.mode = QComboBox()
-        self.mode.addItem("Receive delivery (+)", "receive")
-        self.mode.addItem("Adjust (+/-)", "adjust")
-        self.mode.addItem("Stocktake (counted quantity)", "stocktake")
+        self.mode_buttons = QButtonGroup(self)
+        self.mode_buttons.setExclusive(True)
+        mode_row = QHBoxLayout()
+        mode_row.setSpacing(4)
+        for i, key in enumerate(MODES):
+            button = QPushButton(MODE_TITLES[key])
+            button.setCheckable(True)
+            button.setObjectName(f"mode_{key}")
+            button.setStyleSheet(SEGMENT_STYLE)
+            self.mode_buttons.addButton(button, i)
+            mode_row.addWidget(button)
         self.amount = QSpinBox()
+        self.amount.setAccelerated(True)
+        self.amount_label = plain_label(AMOUNT_LABELS["adjust"])
+        # As wide as its longest text: the field column must not shift with the label.
+        metrics = self.amount_label.fontMetrics()
+        self.amount_label.setMinimumWidth(
+            max(metrics.horizontalAdvance(text) for text in AMOUNT_LABELS.values()) + 4
+        )
         self.reason = QComboBox()
         self.reason.addItem("Correction", "adjust")
         self.reason.addItem("Customer return", "return")
+        self.reason_label = plain_label("Reason")
         self.note = QLineEdit()
         self.note.setMaxLength(500)
         self.note.setPlaceholderText("e.g. damaged in storage, delivery note 1234")
+        # One line whatever the action, so the rows below never move.
+        self.hint = plain_label()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #636c76;")
+        self.hint.setFixedHeight(self.hint.fontMetrics().lineSpacing() * 3 + 4)
         self.preview = plain_label()
         self.error = plain_label()
         self.error.setStyleSheet("color: #c62828;")
         self.error.setWordWrap(True)
 
         form = QFormLayout()
-        form.addRow("Action", self.mode)
-        self.amount_label = plain_label("Quantity")
+        form.addRow("Action", mode_row)
         form.addRow(self.amount_label, self.amount)
-        self.reason_label = plain_label("Reason")
+        form.addRow("", self.hint)
         form.addRow(self.reason_label, self.reason)
         form.addRow("Note", self.note)
         form.addRow("", self.preview)
@@ -81,40 +121,56 @@ class StockDialog(QDialog):
         layout.addWidget(self.current)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
 
-        self.mode.currentIndexChanged.connect(self._mode_changed)
+        self.mode_buttons.idToggled.connect(self._toggled)
         self.amount.valueChanged.connect(self._update_preview)
         self.reason.currentIndexChanged.connect(self._update_preview)
-        self.mode.setCurrentIndex(MODES.index(mode) if mode in MODES else 1)
-        self._mode_changed()
+        self.set_mode(mode if mode in MODES else "adjust")
 
     def current_mode(self) -> str:
-        return str(self.mode.currentData())
+        return MODES[max(0, self.mode_buttons.checkedId())]
+
+    def set_mode(self, mode: str) -> None:
+        button = self.mode_buttons.button(MODES.index(mode))
+        if button.isChecked():
+            self._mode_changed()
+        else:
+            button.setChecked(True)
+
+    def _toggled(self, _id: int, checked: bool) -> None:
+        if checked:
+            self._mode_changed()
 
     def _mode_changed(self) -> None:
         mode = self.current_mode()
         stock = self.product.stock_quantity
-        self.reason.setVisible(mode == "adjust")
-        self.reason_label.setVisible(mode == "adjust")
+        self.amount_label.setText(AMOUNT_LABELS[mode])
+        self.reason.setEnabled(mode == "adjust")
+        self.reason_label.setEnabled(mode == "adjust")
         if mode == "receive":
-            self.amount_label.setText("Quantity received")
-            self.amount.setRange(1, 1_000_000)
+            self.amount.setRange(1, MAX_AMOUNT)
             self.amount.setValue(1)
+            self.hint.setText("Units delivered; they become free to sell.")
         elif mode == "adjust":
-            self.amount_label.setText("Change (+/-)")
-            self.amount.setRange(-stock, 1_000_000)
+            self.amount.setRange(-stock, MAX_AMOUNT)
             self.amount.setValue(0)
+            self.hint.setText("Add or remove units of the free stock (broken, found, returned).")
         else:
-            self.amount_label.setText("Counted (free to sell)")
-            self.amount.setRange(0, 1_000_000)
-            self.amount.setValue(stock)
+            self.amount.setRange(0, MAX_AMOUNT)
+            self.amount.setValue(stock + self.reserved)
+            self.hint.setText(
+                "Count every unit in the shop: shelves, stockroom and the units in open "
+                f"carts ({self.reserved} now). Free to sell = counted - in open carts."
+            )
         self._update_preview()
 
     def new_stock(self) -> int:
+        """Free-to-sell stock after the change, as the service will compute it."""
         mode, value = self.current_mode(), self.amount.value()
         if mode == "stocktake":
-            return value
+            return value - self.reserved
         return self.product.stock_quantity + value
 
     def _update_preview(self) -> None:
@@ -123,9 +179,18 @@ class StockDialog(QDialog):
         delta = after - self.product.stock_quantity
         if mode == "adjust" and self.reason.currentData() == "return" and delta < 0:
             self.error.setText("A return adds stock.")
+        elif mode == "stocktake" and after < 0:
+            self.error.setText(
+                f"Open carts hold {self.reserved} units: count them too, or release "
+                "abandoned carts first."
+            )
         else:
             self.error.setText("")
-        self.preview.setText(f"Stock after: {after}  (change {delta:+d})")
+        self.preview.setText(
+            f"Free to sell after: {after}  (change {delta:+d})"
+            if after >= 0
+            else "Free to sell after: —"
+        )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(delta != 0 and not self.error.text())
 

@@ -6,8 +6,8 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
 
 from pos.errors import ErrorCode, PosError
 from pos.services.plumbing.events import Change, ChangeKind, new_initiator
@@ -17,6 +17,7 @@ from pos.ui.admin.people_panel import PeoplePanel
 from pos.ui.admin.products_panel import ProductsPanel
 from pos.ui.admin.reports_panel import ReportsPanel
 from pos.ui.admin.settings_panel import SettingsPanel
+from pos.ui.admin.window_state import restore_geometry, save_geometry
 from pos.ui.change_bus import ChangeBus
 from pos.ui.dialogs import Dialogs
 from pos.ui.plural import count_of
@@ -24,6 +25,8 @@ from pos.ui.worker import TaskRunner
 from pos.views import Actor
 
 log = logging.getLogger("pos.ui.admin")
+MINIMUM_SIZE = (800, 560)
+GEOMETRY_KEY = "admin_window"
 
 
 class AdminWindow(QMainWindow):
@@ -33,6 +36,7 @@ class AdminWindow(QMainWindow):
         actor: Actor,
         dialogs: Dialogs | None = None,
         parent: QWidget | None = None,
+        standalone: bool = False,
     ) -> None:
         if not actor.is_manager:  # checked before Qt builds anything (services check again)
             raise PosError(ErrorCode.FORBIDDEN, "Only a manager can open the admin window.")
@@ -49,8 +53,9 @@ class AdminWindow(QMainWindow):
             currency, store_name = "USD", ""
         self.setWindowTitle(f"{store_name or 'pos'} — inventory admin ({actor.username})")
         # An explicit minimum: otherwise every layout change (a badge in a tab title)
-        # re-propagates size hints to the window system.
-        self.setMinimumSize(1024, 640)
+        # re-propagates size hints to the window system. Small enough for a 1024x768
+        # screen with its panel and the title bar; every tab lays out in it.
+        self.setMinimumSize(*MINIMUM_SIZE)
         self.resize(1280, 760)
         args = (store, actor, self.tasks, self.dialogs)
         self.products = ProductsPanel(*args, currency=currency)
@@ -71,6 +76,7 @@ class AdminWindow(QMainWindow):
         ):
             self.tabs.addTab(panel, title)
         self.setCentralWidget(self.tabs)
+        self._build_menus(standalone)
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addWidget(self.status, 1)
@@ -98,6 +104,36 @@ class AdminWindow(QMainWindow):
         self.products.start()
         self.alerts.refresh()
         self._loaded.add(0)
+
+    def _build_menus(self, standalone: bool) -> None:
+        """File and View menus with the usual keys; Quit only when the admin window is the
+        whole app (`pos admin`): from a counter, Ctrl+Q would end the counter too."""
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction("&Import products…", lambda: self.products.csv.import_csv())
+        file_menu.addAction("&Export products…", lambda: self.products.csv.export_csv())
+        file_menu.addSeparator()
+        self.close_action = file_menu.addAction("&Close window", self.close)
+        self.close_action.setShortcuts([QKeySequence("Ctrl+W"), QKeySequence("Ctrl+F4")])
+        self.quit_action: QAction | None = None
+        if standalone:
+            self.quit_action = file_menu.addAction("&Quit", QApplication.closeAllWindows)
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        view = bar.addMenu("&View")
+        for i in range(self.tabs.count()):
+            action = view.addAction(self.tabs.tabText(i), lambda i=i: self.tabs.setCurrentIndex(i))
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+        view.addSeparator()
+        refresh = view.addAction("&Refresh", self.refresh_all)
+        refresh.setShortcut(QKeySequence("F5"))
+
+    def refresh_all(self) -> None:
+        self.products.start()
+        self.alerts.refresh()
+        widget = self.tabs.currentWidget()
+        refresh = getattr(widget, "refresh", None)
+        if widget not in (self.products, self.alerts) and callable(refresh):
+            refresh()
 
     def _tab_shown(self, index: int) -> None:
         widget = self.tabs.widget(index)
@@ -130,16 +166,23 @@ class AdminWindow(QMainWindow):
         self.alerts.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        save_geometry(self, GEOMETRY_KEY)
         self._bus.changed.disconnect(self._on_change)
         self.tasks.shutdown()
         super().closeEvent(event)
 
 
-def open_admin_window(store: Any, actor: Actor, parent: QWidget | None = None) -> QMainWindow:
-    """Build and show the admin window (the counter's menu and `pos admin` call this)."""
-    window = AdminWindow(store, actor, parent=parent)
+def open_admin_window(
+    store: Any, actor: Actor, parent: QWidget | None = None, dialogs: Dialogs | None = None
+) -> AdminWindow:
+    """Build and show the admin window (the counter's menu and `pos admin` call this):
+    where it was last time, or maximised the first time."""
+    window = AdminWindow(store, actor, dialogs=dialogs, parent=parent, standalone=parent is None)
     if parent is not None:
         window.setWindowFlag(Qt.WindowType.Window, True)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-    window.show()
+    if restore_geometry(window, GEOMETRY_KEY):
+        window.show()
+    else:
+        window.showMaximized()
     return window

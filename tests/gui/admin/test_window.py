@@ -118,7 +118,7 @@ def test_stock_adjust_dialog_writes_ledger(qtbot, admin, gui_store, manager_acto
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
     dialog.amount.setValue(-2)
     dialog.note.setText("broken")
-    assert dialog.preview.text().startswith(f"Stock after: {product.stock_quantity - 2}")
+    assert dialog.preview.text().startswith(f"Free to sell after: {product.stock_quantity - 2}")
     dialog.try_apply()
     assert dialog.result_view is not None
     admin.products.after_change([product.id])
