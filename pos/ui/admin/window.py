@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -121,7 +122,7 @@ class AdminWindow(QMainWindow):
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         view = bar.addMenu("&View")
         for i in range(self.tabs.count()):
-            action = view.addAction(self.tabs.tabText(i), lambda i=i: self.tabs.setCurrentIndex(i))
+            action = view.addAction(self.tabs.tabText(i), partial(self.tabs.setCurrentIndex, i))
             action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
         view.addSeparator()
         refresh = view.addAction("&Refresh", self.refresh_all)
