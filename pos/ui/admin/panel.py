@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from pos.errors import PosError
+from pos.services.plumbing.events import initiated_by
 from pos.ui.admin.words import error_text
 from pos.ui.dialogs import Dialogs
 from pos.ui.worker import TaskRunner
@@ -36,7 +37,8 @@ class AdminPanel(QWidget):
     def run_now(self, fn: Callable[[], Any], after: Callable[[], None]) -> None:
         """A quick write the manager waits for (add a user...); errors become a message box."""
         try:
-            fn()
+            with initiated_by(self.tasks.initiator):
+                fn()
         except PosError as err:
             self.show_error(err)
             return

@@ -96,6 +96,7 @@ class AdminWindow(QMainWindow):
         # the app's one change bus.
         self._bus = ChangeBus.of(store)
         self._bus.changed.connect(self._on_change)
+        self._listening = True
         self._pending_stock: set[Any] = set()
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -150,25 +151,36 @@ class AdminWindow(QMainWindow):
         self.status.setText(f"{count_of(count, 'product')} at or below the low-stock threshold")
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == ChangeKind.CATALOG and change.initiated_by(self.initiator):
-            return  # our own import or new product: the panel already reloaded itself
-        if change.kind in ("resync", "catalog"):  # reconnected, or products added: re-query
+        """Once per change: stock and product notices are gathered for 300 ms and then
+        refresh only the rows named; lists are re-queried only when rows may be new."""
+        if change.initiated_by(self.initiator):
+            return  # our own action: the panel that acted has refreshed what it changed
+        if change.kind in (ChangeKind.RESYNC, ChangeKind.CATALOG):
             self.products.start()
             self.alerts.refresh()
-            return
-        if change.kind in ("stock", "product") and change.product_ids:
+            self._refresh_carts_if_shown()
+        elif change.kind in (ChangeKind.STOCK, ChangeKind.PRODUCT) and change.product_ids:
             self._pending_stock.update(change.product_ids)
-        self._debounce.start()
+            self._debounce.start()
+        elif change.kind == ChangeKind.CARTS:
+            self._refresh_carts_if_shown()
 
     def _flush_changes(self) -> None:
         ids, self._pending_stock = list(self._pending_stock), set()
         if ids:
             self.products.model.refresh_products(ids)
-        self.alerts.refresh()
+            self.alerts.refresh()
+            self._refresh_carts_if_shown()  # counters' carts hold what stock changed for
+
+    def _refresh_carts_if_shown(self) -> None:
+        if self.tabs.currentWidget() is self.carts:
+            self.carts.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_geometry(self, GEOMETRY_KEY)
-        self._bus.changed.disconnect(self._on_change)
+        if self._listening:  # close() may run twice (Ctrl+W, then the app quitting)
+            self._listening = False
+            self._bus.changed.disconnect(self._on_change)
         self.tasks.shutdown()
         super().closeEvent(event)
 
