@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
 
 from pos.errors import PosError
+from pos.services.catalog.csv_io import ImportPreview
 from pos.ui.admin.words import error_text
 from pos.ui.dialogs import Dialogs
 from pos.ui.plural import count_of
@@ -46,19 +47,45 @@ class CsvTransfer(QObject):
         if busy:
             self.progress.setValue(0)
 
-    # -- import -----------------------------------------------------------------------
+    # -- import: check the whole file, show every problem, then ask, then write ---------
     def import_csv(self, path: str | None = None) -> None:
-        path = path or self.dialogs.open_file(self._parent, "Import products", "CSV files (*.csv)")
+        path = path or self.dialogs.open_file(
+            self._parent, "Import products", "CSV files (*.csv *.txt)"
+        )
         if not path:
             return
-        set_stock = self.dialogs.confirm(
+        self._busy(True)
+        self.tasks.submit_with_progress(
+            lambda progress: self.store.product_io.preview(self.actor, path, progress),
+            lambda preview: self._checked(path, preview),
+            self._import_failed,
+            self._progress,
+        )
+
+    def _checked(self, path: str, preview: ImportPreview) -> None:
+        self._busy(False)
+        if not preview.ok:
+            self.dialogs.error(self._parent, "Import rejected", preview_errors_text(preview))
+            return
+        if not self.dialogs.confirm(
             self._parent,
             "Import products",
-            "Also set the stock of products that already exist to the file's quantities "
-            "(a stocktake from the file)?\n\nChoose No to update names, prices and other "
-            "fields only: an older export must not put back stock sold since. New products "
-            "get the file's stock either way.",
-        )
+            f"The file is fine: {plural(preview.rows, 'row', 'rows')}, "
+            f"{preview.new} new and {preview.updated} existing "
+            f"{'product' if preview.updated == 1 else 'products'}. Import it?",
+        ):
+            return
+        set_stock = False
+        if preview.stock_differs:
+            set_stock = self.dialogs.confirm(
+                self._parent,
+                "Import products",
+                f"For {plural(preview.stock_differs, 'existing product', 'existing products')} "
+                "the file's stock differs from the stock now. Set their stock to the file's "
+                "quantities (a stocktake from the file)?\n\nChoose No to update names, prices "
+                "and other fields only: an older export must not put back stock sold since. "
+                "New products get the file's stock either way.",
+            )
         self._busy(True)
         self.tasks.submit_with_progress(
             lambda progress: self.store.product_io.import_csv(
@@ -75,11 +102,10 @@ class CsvTransfer(QObject):
         self.dialogs.info(
             self._parent,
             "Import",
-            f"Imported {count_of(result.rows, 'row')}: {result.created} new, "
-            f"{result.updated} updated, {count_of(result.stock_changes, 'stock change')}."
+            f"Imported {result.rows} rows: {result.created} new, {result.updated} updated, "
+            f"{result.stock_changes} stock changes."
             + (
-                f" The stock column of {count_of(result.stock_ignored, 'existing product')} "
-                "was left unchanged."
+                f" The stock column of {result.stock_ignored} existing products was left unchanged."
                 if result.stock_ignored
                 else ""
             ),
@@ -116,10 +142,28 @@ class CsvTransfer(QObject):
         self.dialogs.error(self._parent, "Export", error_text(err))
 
 
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _by_line(pairs: list[tuple[int, str]], total: int) -> str:
+    lines = [f"line {line}: {reason}" for line, reason in pairs[:SHOWN_ERRORS]]
+    if total > len(lines):
+        lines.append(f"... and {total - len(lines)} more")
+    return "\n".join(lines)
+
+
+def preview_errors_text(preview: ImportPreview) -> str:
+    """Every problem the check found, all at once (nothing was imported)."""
+    pairs = [(e.line, e.reason) for e in preview.errors]
+    return (
+        f"Nothing was imported: the file has "
+        f"{plural(preview.error_count, 'problem', 'problems')}. Fix them all and import "
+        f"it again.\n\n" + _by_line(pairs, preview.error_count)
+    )
+
+
 def rejection_text(err: PosError) -> str:
-    """Every problem of a rejected file, by line (the first SHOWN_ERRORS of them)."""
-    lines = [f"line {e['line']}: {e['reason']}" for e in err.details["errors"][:SHOWN_ERRORS]]
-    more = err.details.get("error_count", 0) - len(lines)
-    if more > 0:
-        lines.append(f"... and {more} more")
-    return err.message + "\n\n" + "\n".join(lines)
+    """A file that changed between the check and the import, or a database refusal."""
+    pairs = [(e["line"], e["reason"]) for e in err.details["errors"]]
+    return err.message + "\n\n" + _by_line(pairs, err.details.get("error_count", len(pairs)))

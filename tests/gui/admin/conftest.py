@@ -18,6 +18,7 @@ class ScriptedAdminDialogs(Dialogs):
         self.messages: list[tuple[str, str, str]] = []
         self.answers: list[str | None] = []
         self.confirm_answer = True
+        self.confirm_answers: list[bool] = []  # answered in order first, then confirm_answer
         self.executed: list[QDialog] = []
         self.on_exec: Callable[[QDialog], int] | None = None
 
@@ -29,6 +30,8 @@ class ScriptedAdminDialogs(Dialogs):
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         self.messages.append(("confirm", title, text))
+        if self.confirm_answers:
+            return self.confirm_answers.pop(0)
         return self.confirm_answer
 
     def ask_text(self, parent, title, label, value=""):
