@@ -308,3 +308,24 @@ def test_images_in_csv_never_carry_a_machine_path(store, manager, make_product, 
     assert result.updated == 3
     with Session(store.engine) as s:
         assert s.execute(select(func.count()).select_from(ProductImage)).scalar_one() == 1
+
+
+def test_hostile_numbers_are_line_errors_and_service_errors(store, manager, tmp_path):
+    before = _counts(store)
+    path = _write(
+        tmp_path,
+        "sku,name,price,stock,low_stock_threshold\n"
+        "H-1,Huge price,1e30,1,1\n"
+        "H-2,Huge stock,1.00,9223372036854775808,1\n"
+        "H-3,Huge threshold,1.00,1,2147483648\n"
+        "H-4,Not a number,NaN,1,1\n",
+    )
+    with pytest.raises(PosError) as info:
+        store.product_io.import_csv(manager, path)
+    assert [e["line"] for e in info.value.details["errors"]] == [2, 3, 4, 5]
+    # The catalog service runs the same rules.
+    for fields in ({"price": "1e30"}, {"price": "1.00", "stock": 2**63}):
+        with pytest.raises(PosError) as info:
+            store.catalog.add_product(manager, sku="H-9", name="Huge", **fields)
+        assert info.value.code == ErrorCode.VALIDATION_ERROR
+    assert _counts(store) == before
