@@ -19,40 +19,37 @@ from __future__ import annotations
 
 import csv
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import func, select
 
-from pos.errors import ErrorCode, PosError
 from pos.files import write_text_file
-from pos.models import Category, PriceChange, Product, ProductImage, utcnow
-from pos.money import from_cents
-from pos.services.catalog import images
+from pos.models import Product, utcnow
 from pos.services.catalog.bulk import lock_products, notify_products
-from pos.services.catalog.csv_format import (
-    CHUNK,
-    COLUMNS,
-    ImportRow,
-    ParsedFile,
-    Progress,
-    RowError,
-    parse,
-    read_text,
+from pos.services.catalog.csv_checks import (
+    MAX_ERRORS_KEPT,
+    checked,
+    current_stock,
+    rejected,
+)
+from pos.services.catalog.csv_export import export_rows
+from pos.services.catalog.csv_format import CHUNK, COLUMNS, Progress, RowError, parse, read_text
+from pos.services.catalog.csv_write import (
+    free_moving_barcodes,
+    insert_new,
+    store_image_files,
+    update_existing,
 )
 from pos.services.catalog.products import category_id
-from pos.services.catalog.rules import DEFAULT_THRESHOLD
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing.events import Change, ChangeKind, EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork
-from pos.services.selling.stock import Ledger, change_stock
+from pos.services.selling.stock import Ledger
 from pos.views import Actor
 
 __all__ = ["COLUMNS", "ImportPreview", "ImportResult", "ProductIOService", "RowError"]
-
-MAX_ERRORS_KEPT = 200
 
 
 @dataclass(frozen=True)
@@ -81,33 +78,6 @@ class ImportResult:
     stock_ignored: int = 0  # existing products whose file stock differed, left unchanged
 
 
-def _merged(errors: list[RowError]) -> list[RowError]:
-    """One entry per line (a row may fail a rule and a database check), by line."""
-    by_line: dict[int, list[str]] = {}
-    for e in errors:
-        by_line.setdefault(e.line, []).append(e.reason)
-    return [RowError(line, "; ".join(reasons)) for line, reasons in sorted(by_line.items())]
-
-
-def _rejected(errors: list[RowError]) -> PosError:
-    shown = errors[:MAX_ERRORS_KEPT]
-    return PosError(
-        ErrorCode.VALIDATION_ERROR,
-        f"{len(errors)} row(s) have problems; nothing was imported.",
-        {
-            "errors": [{"line": e.line, "reason": e.reason} for e in shown],
-            "error_count": len(errors),
-        },
-    )
-
-
-def _checked(tx: Tx, parsed: ParsedFile) -> tuple[list[RowError], Existing]:
-    """Every error of the file: the rows' own and those only the database can see."""
-    existing = _existing(tx, parsed.rows)
-    errors = parsed.errors + _barcode_conflicts(tx, parsed.rows) + _missing_images(tx, parsed.rows)
-    return _merged(errors), existing
-
-
 class ProductIOService:
     def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
         self._uow = uow
@@ -132,9 +102,9 @@ class ProductIOService:
 
         def work(tx: Tx) -> ImportPreview:
             require_active_manager(tx, actor)
-            errors, existing = _checked(tx, parsed)
+            errors, existing = checked(tx, parsed)
             old = [r for r in parsed.rows if r.sku in existing]
-            current = _current_stock(tx, [existing[r.sku][0] for r in old])
+            current = current_stock(tx, [existing[r.sku][0] for r in old])
             differs = sum(
                 1 for r in old if r.stock is not None and r.stock != current[existing[r.sku][0]]
             )
@@ -186,7 +156,7 @@ class ProductIOService:
         total = lines * 2  # checking, then writing
         parsed = parse(text, folder, progress, total)
         if parsed.errors and parsed.errors[0].line == 1:  # the header: no rows to check
-            err = _rejected(parsed.errors)
+            err = rejected(parsed.errors)
             self._uow.record_failure("product_io.import", err, actor)
             raise err
         rows = parsed.rows
@@ -198,14 +168,14 @@ class ProductIOService:
         def work(tx: Tx) -> ImportResult:
             require_active_manager(tx, actor)
             touched.clear()
-            errors, existing = _checked(tx, parsed)
+            errors, existing = checked(tx, parsed)
             if errors:
-                raise _rejected(errors)
+                raise rejected(errors)
             categories = {
                 name: category_id(tx, name) for name in sorted({r.category or "" for r in rows})
             }
             categories[""] = None
-            pictures = _store_image_files(tx, rows)
+            pictures = store_image_files(tx, rows)
             now = utcnow()
             new = [r for r in rows if r.sku not in existing]
             old = [r for r in rows if r.sku in existing]
@@ -213,46 +183,22 @@ class ProductIOService:
             if old:
                 # Lock order: products in ascending id, before anything else is written.
                 locked = lock_products(tx, [existing[r.sku][0] for r in old])
-                _free_moving_barcodes(tx, old, existing)  # before new rows may take them
+                free_moving_barcodes(tx, old, existing)  # before new rows may take them
             ledger = Ledger("import", actor.user_id, actor.counter_id, note=note)
-            done = 0
-            for start in range(0, len(new), CHUNK):
-                chunk = new[start : start + CHUNK]
-                ids = [uuid.uuid4() for _ in chunk]
-                tx.session.execute(
-                    insert(Product),
-                    [
-                        {
-                            "id": pid,
-                            "sku": r.sku,
-                            "barcode": r.barcode,
-                            "name": r.name,
-                            "description": r.description,
-                            "category_id": categories[r.category or ""],
-                            "price_cents": r.price_cents,
-                            "stock_quantity": 0,
-                            "active": r.active,
-                            "image": pictures.get(r.line, r.image),
-                            "low_stock_threshold": (
-                                DEFAULT_THRESHOLD if r.threshold is None else r.threshold
-                            ),
-                            "created_at": now,
-                            "updated_at": now,
-                        }
-                        for pid, r in zip(ids, chunk, strict=True)
-                    ],
-                )
-                for pid, r in zip(ids, chunk, strict=True):
-                    if r.stock:  # opening stock: a ledger row and a log line, like any change
-                        change_stock(tx, pid, r.stock, ledger)
-                touched.extend(ids)
-                done += len(chunk)
-                if progress:
-                    progress(lines + done, total)
+            made = insert_new(
+                tx,
+                new,
+                categories,
+                pictures,
+                ledger,
+                now,
+                (lambda done, _all: progress(lines + done, total)) if progress else None,
+            )
+            touched.extend(made)
             stock_changes = sum(1 for r in new if r.stock)
             ignored = 0
             if old:
-                moved, ignored = _update_existing(
+                moved, ignored = update_existing(
                     tx, actor, old, existing, locked, categories, pictures, ledger, now, set_stock
                 )
                 stock_changes += moved
@@ -279,7 +225,7 @@ class ProductIOService:
             out = csv.writer(fh)
             out.writerow(COLUMNS)
             written = 0
-            for row in _export_rows(tx):
+            for row in export_rows(tx):
                 out.writerow(row)
                 written += 1
                 if progress and written % CHUNK == 0:
@@ -289,243 +235,3 @@ class ProductIOService:
             return written
 
         return self._uow.run(work, operation="product_io.export", actor=actor, write=False)
-
-
-def _export_rows(tx: Tx) -> Iterator[list[Any]]:
-    stmt = (
-        select(
-            Product.sku,
-            Product.barcode,
-            Product.name,
-            Product.description,
-            Category.name,
-            Product.price_cents,
-            Product.stock_quantity,
-            Product.low_stock_threshold,
-            Product.image,
-            Product.active,
-        )
-        .outerjoin(Category, Category.id == Product.category_id)
-        .order_by(Product.sku)
-        .execution_options(yield_per=1000)
-    )
-    for r in tx.session.execute(stmt):
-        yield [
-            r[0],
-            r[1] or "",
-            r[2],
-            r[3] or "",
-            r[4] or "",
-            str(from_cents(r[5])),
-            r[6],
-            r[7],
-            _exported_image(r[8]),
-            "1" if r[9] else "0",
-        ]
-
-
-def _exported_image(image: str | None) -> str:
-    """A stored or bundled reference as it is; an old machine path (from before images
-    were stored) is left out: it means nothing to another machine."""
-    if not image or "/" in image or "\\" in image:
-        return ""
-    return image
-
-
-Existing = dict[str, tuple[uuid.UUID, str | None]]
-
-
-def _existing(tx: Tx, rows: list[ImportRow]) -> Existing:
-    """sku -> (id, barcode) for the file's SKUs that are already products."""
-    found: Existing = {}
-    skus = [r.sku for r in rows]
-    for start in range(0, len(skus), CHUNK):
-        for pid, sku, barcode in tx.session.execute(
-            select(Product.id, Product.sku, Product.barcode).where(
-                Product.sku.in_(skus[start : start + CHUNK])
-            )
-        ):
-            found[sku] = (pid, barcode)
-    return found
-
-
-def _free_moving_barcodes(tx: Tx, rows: list[ImportRow], existing: Existing) -> None:
-    """Clear only the barcodes that change, in ascending id order, so a barcode can move to
-    another product of the file (an existing one or a new one) without a conflict."""
-    moving = sorted(
-        existing[r.sku][0]
-        for r in rows
-        if existing[r.sku][1] is not None and existing[r.sku][1] != r.barcode
-    )
-    if moving:
-        table = cast(Table, Product.__table__)
-        tx.session.connection().execute(
-            update(table).where(table.c.id == bindparam("pid")).values(barcode=None),
-            [{"pid": pid} for pid in moving],
-        )
-
-
-def _barcode_conflicts(tx: Tx, rows: list[ImportRow]) -> list[RowError]:
-    """A barcode in the file that another product (another SKU) already has."""
-    by_barcode: dict[str, ImportRow] = {r.barcode: r for r in rows if r.barcode}
-    codes = list(by_barcode)
-    in_file = {r.sku for r in rows}
-    errors = []
-    for start in range(0, len(codes), CHUNK):
-        for code, sku in tx.session.execute(
-            select(Product.barcode, Product.sku).where(
-                Product.barcode.in_(codes[start : start + CHUNK])
-            )
-        ):
-            row = by_barcode[str(code)]
-            # The owner may give the barcode up in this same file (a swap): that is fine.
-            if sku != row.sku and sku not in in_file:
-                errors.append(RowError(row.line, f"barcode already belongs to product {sku!r}"))
-    return sorted(errors, key=lambda e: e.line)
-
-
-def _current_stock(tx: Tx, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    found: dict[uuid.UUID, int] = {}
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), CHUNK):
-        for pid, stock in tx.session.execute(
-            select(Product.id, Product.stock_quantity).where(
-                Product.id.in_(ordered[start : start + CHUNK])
-            )
-        ):
-            found[pid] = stock
-    return found
-
-
-def _missing_images(tx: Tx, rows: list[ImportRow]) -> list[RowError]:
-    """Rows naming a ``sha256:`` picture this database does not hold (from another one)."""
-    wanted: dict[str, list[int]] = {}
-    for r in rows:
-        if r.image and images.is_reference(r.image):
-            wanted.setdefault(r.image.removeprefix(images.PREFIX), []).append(r.line)
-    digests = list(wanted)
-    for start in range(0, len(digests), CHUNK):
-        for digest in tx.session.execute(
-            select(ProductImage.digest).where(
-                ProductImage.digest.in_(digests[start : start + CHUNK])
-            )
-        ).scalars():
-            wanted.pop(digest, None)
-    return [
-        RowError(
-            line,
-            "image is not stored in this database (put the picture file next to "
-            "the CSV and give its name)",
-        )
-        for lines in wanted.values()
-        for line in lines
-    ]
-
-
-def _store_image_files(tx: Tx, rows: list[ImportRow]) -> dict[int, str]:
-    """Store the picture files the file names (each file once): line -> reference."""
-    stored: dict[Path, str] = {}
-    by_line: dict[int, str] = {}
-    for r in rows:
-        if r.image_file is None:
-            continue
-        if r.image_file not in stored:
-            try:
-                data = r.image_file.read_bytes()
-            except OSError as exc:
-                raise PosError(
-                    ErrorCode.VALIDATION_ERROR,
-                    f"Line {r.line}: the image file cannot be read ({exc.strerror}).",
-                    {"line": r.line},
-                ) from None
-            stored[r.image_file] = images.store(tx, data)
-        by_line[r.line] = stored[r.image_file]
-    return by_line
-
-
-def _update_existing(
-    tx: Tx,
-    actor: Actor,
-    rows: list[ImportRow],
-    existing: Existing,
-    locked: dict[uuid.UUID, int],
-    categories: dict[str, int | None],
-    pictures: dict[int, str],
-    ledger: Ledger,
-    now: Any,
-    set_stock: bool,
-) -> tuple[int, int]:
-    """Update the locked products' fields, record price changes and, with set_stock, move
-    stock to the file's quantity. Returns (stock changes, file stocks left unapplied)."""
-    # Re-read under the lock: counters may have sold since the preview.
-    current_stock = _current_stock(tx, [existing[r.sku][0] for r in rows])
-    table = cast(Table, Product.__table__)
-    values = []
-    price_changes = []
-    for r in rows:
-        pid = existing[r.sku][0]
-        old_price = locked[pid]
-        values.append(
-            {
-                "pid": pid,
-                "barcode": r.barcode,
-                "name": r.name,
-                "description": r.description,
-                "category_id": categories[r.category or ""],
-                "price_cents": r.price_cents,
-                "active": r.active,
-                "image": pictures.get(r.line, r.image),
-                "now": now,
-            }
-        )
-        if r.price_cents != old_price:
-            price_changes.append(
-                {
-                    "product_id": pid,
-                    "old_price_cents": old_price,
-                    "new_price_cents": r.price_cents,
-                    "user_id": actor.user_id,
-                    "created_at": now,
-                }
-            )
-    tx.session.connection().execute(
-        update(table)
-        .where(table.c.id == bindparam("pid"))
-        .values(
-            barcode=bindparam("barcode"),
-            name=bindparam("name"),
-            description=bindparam("description"),
-            category_id=bindparam("category_id"),
-            price_cents=bindparam("price_cents"),
-            active=bindparam("active"),
-            image=bindparam("image"),
-            updated_at=bindparam("now"),
-        ),
-        values,
-    )
-    thresholds = [
-        {"pid": existing[r.sku][0], "threshold": r.threshold}
-        for r in rows
-        if r.threshold is not None
-    ]
-    if thresholds:
-        tx.session.connection().execute(
-            update(table)
-            .where(table.c.id == bindparam("pid"))
-            .values(low_stock_threshold=bindparam("threshold")),
-            thresholds,
-        )
-    if price_changes:
-        tx.session.execute(insert(PriceChange), price_changes)
-    moved = ignored = 0
-    for r in sorted(rows, key=lambda r: existing[r.sku][0]):  # ascending id order
-        pid = existing[r.sku][0]
-        current = current_stock[pid]
-        if r.stock is None or r.stock == current:
-            continue
-        if not set_stock:
-            ignored += 1
-            continue
-        change_stock(tx, pid, r.stock - current, ledger)
-        moved += 1
-    return moved, ignored

@@ -68,9 +68,11 @@ def price_cents(raw: Any, *, decimal_comma: bool = False) -> int:
         raise _invalid("Price is required.", "price")
     if decimal_comma and isinstance(raw, str):
         raw = raw.strip().replace(",", ".")
-    given = raw if isinstance(raw, (Decimal, int, str, float)) else str(raw)
+    if isinstance(raw, float):
+        raise _invalid("Price must not be a float.", "price")
+    given = raw if isinstance(raw, (Decimal, int, str)) else str(raw)
     try:
-        cents = to_cents(given, "Price")  # refuses floats, NaN, more than two decimals
+        cents = to_cents(given, "Price")  # refuses NaN, more than two decimals
     except ArithmeticError:  # e.g. 1e30: more digits than Decimal's context holds
         raise _invalid(
             f"Price is out of range (0 to {MAX_PRICE_CENTS // 100:,}).", "price"
