@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from pos.errors import ErrorCode, PosError
 from pos.models import Product, ProductImage, StockMovement
 from pos.services.catalog.csv_io import COLUMNS
+from pos.services.selling.stock import Ledger, open_stock
 from tests.integration.helpers import tiny_png
 
 HEADER = ",".join(COLUMNS)
@@ -329,3 +330,20 @@ def test_hostile_numbers_are_line_errors_and_service_errors(store, manager, tmp_
             store.catalog.add_product(manager, sku="H-9", name="Huge", **fields)
         assert info.value.code == ErrorCode.VALIDATION_ERROR
     assert _counts(store) == before
+
+
+def test_opening_stock_is_only_for_products_without_stock(store, manager, make_product):
+    fresh = make_product(sku="F-1", stock=0)
+    stocked = make_product(sku="S-1", stock=3)
+    ledger = Ledger("import", manager.user_id, None, note="test")
+    before = _counts(store)
+    with pytest.raises(PosError):
+        store.uow.run(
+            lambda tx: open_stock(tx, [(fresh.id, 5), (stocked.id, 5)], ledger),
+            operation="test.open_stock",
+        )
+    assert _counts(store) == before  # both or neither
+    assert store.catalog.get(manager, fresh.id).stock_quantity == 0
+    store.uow.run(lambda tx: open_stock(tx, [(fresh.id, 5)], ledger), operation="test.open")
+    assert store.catalog.get(manager, fresh.id).stock_quantity == 5
+    assert store.audit.check().ok

@@ -17,7 +17,7 @@ from pos.services.catalog.csv_checks import Existing, current_stock
 from pos.services.catalog.csv_format import CHUNK, ImportRow, Progress
 from pos.services.catalog.rules import DEFAULT_THRESHOLD
 from pos.services.plumbing.uow import Tx
-from pos.services.selling.stock import Ledger, change_stock
+from pos.services.selling.stock import Ledger, change_stock, open_stock
 from pos.views import Actor
 
 
@@ -96,9 +96,10 @@ def insert_new(
                 for pid, r in zip(ids, chunk, strict=True)
             ],
         )
-        for pid, r in zip(ids, chunk, strict=True):
-            if r.stock:  # opening stock: a ledger row and a log line, like any change
-                change_stock(tx, pid, r.stock, ledger)
+        # Opening stock through the stock module: a ledger row and a log line each.
+        open_stock(
+            tx, [(pid, r.stock) for pid, r in zip(ids, chunk, strict=True) if r.stock], ledger
+        )
         made.extend(ids)
         if progress:
             progress(len(made), len(rows))
