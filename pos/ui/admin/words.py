@@ -47,6 +47,7 @@ ERROR_WORDS = {
     ErrorCode.SCHEMA_MISMATCH: "Database needs migrating",
     ErrorCode.FILE_ERROR: "File could not be written",
     ErrorCode.DATABASE_ERROR: "Database error",
+    ErrorCode.UNEXPECTED: "Unexpected error (outcome unknown)",
 }
 
 UNEXPECTED = "Unexpected error: the outcome is unknown. The details are in the log (pos.log)."
