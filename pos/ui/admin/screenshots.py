@@ -22,6 +22,7 @@ from pos.ui.admin.window import AdminWindow
 from pos.ui.dialogs import Dialogs
 
 SIZES = ((1024, 768), (1366, 768), (1920, 1080))
+DIALOG_SIZE = (1366, 768)
 PASSWORD = "manager-pass-1"
 
 
@@ -44,6 +45,34 @@ def _has_rows(window: AdminWindow) -> bool:
 def _grab(widget: QWidget, path: Path) -> None:
     widget.grab().save(str(path))
     print(path)
+
+
+def _dialog_shots(window: AdminWindow, out: Path) -> list[Path]:
+    panel = window.products
+    row = next(i for i in range(panel.model.rowCount()) if panel.model.row_at(i).reserved)
+    shots: list[tuple[str, QWidget]] = []
+    adjust = panel.stock_dialog(row, "adjust")
+    adjust.amount.setValue(-1)
+    adjust.note.setText("dropped, glass broken")
+    shots.append(("stock-adjust", adjust))
+    count = panel.stock_dialog(row, "stocktake")
+    count.amount.setValue(count.amount.value() - 1)
+    shots.append(("stock-stocktake", count))
+    shots.append(("product-edit", panel.edit_dialog(panel.model.row_at(0).product)))
+    ids = [panel.model.row_at(i).product.id for i in range(6)]
+    bulk = panel.bulk.price_dialog(ids)
+    bulk.percent.setText("-15")
+    bulk.refresh_preview()
+    shots.append(("bulk-price", bulk))
+    written = []
+    for name, dialog in shots:
+        dialog.show()
+        _settle(window)
+        path = out / f"admin-{name}.png"
+        _grab(dialog, path)
+        written.append(path)
+        dialog.close()
+    return written
 
 
 def admin_screenshots(out_dir: str | Path) -> list[Path]:
@@ -91,22 +120,8 @@ def admin_screenshots(out_dir: str | Path) -> list[Path]:
                 _grab(window, path)
                 written.append(path)
             window.tabs.setCurrentIndex(0)
-            dialog = window.products.stock_dialog(0, "adjust")
-            dialog.amount.setValue(-1)
-            dialog.note.setText("dropped, glass broken")
-            dialog.show()
-            _settle(window)
-            path = out / f"admin-stock-adjust-{tag}.png"
-            _grab(dialog, path)
-            written.append(path)
-            dialog.close()
-            edit = window.products.edit_dialog(window.products.model.row_at(0).product)
-            edit.show()
-            _settle(window)
-            path = out / f"admin-product-edit-{tag}.png"
-            _grab(edit, path)
-            written.append(path)
-            edit.close()
+            if (width, height) == DIALOG_SIZE:  # dialogs look the same on every screen
+                written += _dialog_shots(window, out)
             window.close()
         store.close()
     del app

@@ -43,6 +43,9 @@ class AdminWindow(QMainWindow):
             raise PosError(ErrorCode.FORBIDDEN, "Only a manager can open the admin window.")
         super().__init__(parent)
         self.store, self.actor = store, actor
+        # Only the window a manager opened saves its place (open_admin_window sets this):
+        # tests and the screenshot tool must not overwrite the user's.
+        self.remember_place = False
         self.dialogs = dialogs or Dialogs()
         # This window's own changes come back tagged with its token (see _on_change).
         self.initiator = new_initiator("admin")
@@ -177,7 +180,8 @@ class AdminWindow(QMainWindow):
             self.carts.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        save_geometry(self, GEOMETRY_KEY)
+        if self.remember_place:
+            save_geometry(self, GEOMETRY_KEY)
         if self._listening:  # close() may run twice (Ctrl+W, then the app quitting)
             self._listening = False
             self._bus.changed.disconnect(self._on_change)
@@ -194,6 +198,7 @@ def open_admin_window(
     if parent is not None:
         window.setWindowFlag(Qt.WindowType.Window, True)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    window.remember_place = True
     if restore_geometry(window, GEOMETRY_KEY):
         window.show()
     else:
