@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     conf.add_argument(
         "--system",
         action="store_true",
-        help=f"write the store-wide defaults ({config.SYSTEM_SETTINGS})",
+        help=f"write the store-wide defaults ({config.system_settings_path()})",
     )
     conf.add_argument("--show", action="store_true", help="print the settings in force")
     conf.add_argument("--no-test", action="store_true", help="save without testing the connection")

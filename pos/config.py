@@ -20,7 +20,14 @@ APP_NAME = "pos"
 SETTINGS_FILE = "settings.json"
 
 
-def _system_settings_path() -> Path:
+ENV_DATABASE = "POS_DATABASE_URL"
+ENV_COUNTER = "POS_COUNTER"
+# Another file instead of the store-wide one: tests point it into a temp folder so a
+# machine's real /etc/pos never leaks into them (and an installer can try a file first).
+ENV_SYSTEM_SETTINGS = "POS_SYSTEM_SETTINGS"
+
+
+def _default_system_settings_path() -> Path:
     """Store-wide defaults an installer writes: /etc/pos on Linux (what the .deb ships and
     removes on purge), the platform's site config folder elsewhere."""
     if sys.platform.startswith("linux"):
@@ -28,9 +35,12 @@ def _system_settings_path() -> Path:
     return Path(PlatformDirs(APP_NAME, appauthor=False).site_config_dir) / SETTINGS_FILE
 
 
-SYSTEM_SETTINGS = _system_settings_path()
-ENV_DATABASE = "POS_DATABASE_URL"
-ENV_COUNTER = "POS_COUNTER"
+SYSTEM_SETTINGS = _default_system_settings_path()
+
+
+def system_settings_path() -> Path:
+    override = os.environ.get(ENV_SYSTEM_SETTINGS)
+    return Path(override) if override else SYSTEM_SETTINGS
 
 
 def dirs() -> PlatformDirs:
@@ -86,13 +96,14 @@ def _read(path: Path) -> dict[str, str]:
 
 
 def load_settings(database: str | None = None, counter: str | None = None) -> Settings:
-    system = _read(SYSTEM_SETTINGS)
+    system_path = system_settings_path()
+    system = _read(system_path)
     user = _read(settings_path())
     candidates = [
         (database, "--database"),
         (os.environ.get(ENV_DATABASE), ENV_DATABASE),
         (user.get("database_url"), str(settings_path())),
-        (system.get("database_url"), str(SYSTEM_SETTINGS)),
+        (system.get("database_url"), str(system_path)),
     ]
     url, source = next(((u, s) for u, s in candidates if u), (default_database_url(), "default"))
     code = (
@@ -114,7 +125,7 @@ def save_user_settings(**values: str | None) -> Path:
 def save_system_settings(**values: str | None) -> Path:
     """The store-wide defaults an installer writes once per machine (needs root); every
     counter account must read them."""
-    return _merge_into(SYSTEM_SETTINGS, values, mode=0o644)
+    return _merge_into(system_settings_path(), values, mode=0o644)
 
 
 def _merge_into(path: Path, values: dict[str, str | None], *, mode: int) -> Path:

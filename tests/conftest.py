@@ -28,7 +28,8 @@ CLERK_PASSWORD = "alice-password"
 
 @pytest.fixture(autouse=True)
 def _private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """platformdirs folders point into a temp dir: tests never touch the real home."""
+    """platformdirs folders and the system settings file point into a temp dir: tests
+    never touch the real home or /etc/pos (subprocesses inherit the same environment)."""
     home = tmp_path_factory.mktemp("home")
     for var, sub in (
         ("XDG_CONFIG_HOME", "config"),
@@ -39,6 +40,9 @@ def _private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("POS_DATABASE_URL", raising=False)
     monkeypatch.delenv("POS_COUNTER", raising=False)
+    # The store-wide settings too (/etc/pos/settings.json on Linux): a machine's real ones
+    # must never reach a test, and `configure --system` must never write them.
+    monkeypatch.setenv("POS_SYSTEM_SETTINGS", str(home / "etc-pos" / "settings.json"))
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +54,17 @@ def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     from pos.services.people import passwords
 
     monkeypatch.setattr(passwords, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+
+# Fixtures that only a test driving Qt widgets asks for: such a test gets the `gui` marker
+# whether or not its module says so (`pytest -m "not gui"` skips every one of them).
+GUI_FIXTURES = frozenset({"qtbot", "qapp", "gui_store", "make_window", "window", "admin"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if GUI_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.gui)
 
 
 def pg_admin_url() -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,11 +31,24 @@ def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return cache
 
 
-@pytest.fixture
-def gui_store(tmp_path: Path) -> Iterator[Store]:
-    store = open_store(f"sqlite:///{tmp_path}/pos.sqlite3")
+@pytest.fixture(scope="session")
+def gui_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo store (manager, clerk, catalog), seeded once per test process: seeding
+    hashes two passwords and adds 69 products (~2 s); copying the file takes milliseconds."""
+    path = tmp_path_factory.mktemp("gui-template") / "pos.sqlite3"
+    store = open_store(f"sqlite:///{path}")
     store.migrate()
     seed_demo(store, manager_password=MANAGER_PASSWORD, clerk_password=CLERK_PASSWORD)
+    store.close()  # checkpoints the WAL into the file, so a plain copy is complete
+    return path
+
+
+@pytest.fixture
+def gui_store(tmp_path: Path, gui_template: Path) -> Iterator[Store]:
+    """A fresh copy of the seeded demo store for this test only."""
+    target = tmp_path / "pos.sqlite3"
+    shutil.copyfile(gui_template, target)
+    store = open_store(f"sqlite:///{target}")
     yield store
     store.close()
 

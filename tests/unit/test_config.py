@@ -30,3 +30,17 @@ def test_settings_file_is_json_in_config_folder():
 def test_user_settings_file_is_private():
     path = config.save_user_settings(database_url="postgresql://shop:secret@db/pos")
     assert path.stat().st_mode & 0o077 == 0
+
+
+def test_tests_never_read_or_write_the_real_system_settings(tmp_path):
+    path = config.system_settings_path()
+    assert path != config.SYSTEM_SETTINGS  # redirected by tests/conftest.py for every test
+    assert not str(path).startswith("/etc")
+    written = config.save_system_settings(database_url="sqlite:////store/wide.db", counter_code="S")
+    assert written == path and written.stat().st_mode & 0o777 == 0o644
+    settings = config.load_settings()
+    assert (settings.database_url, settings.counter_code) == ("sqlite:////store/wide.db", "S")
+    assert settings.source == str(path)
+    # the user's own file still wins over the store-wide one
+    config.save_user_settings(database_url="sqlite:////mine.db")
+    assert config.load_settings().database_url == "sqlite:////mine.db"
