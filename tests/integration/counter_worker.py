@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 import sys
-import time
 from decimal import Decimal
+from threading import Barrier  # the type of a multiprocessing Manager's Barrier proxy
 
 from pos.errors import ErrorCode, PosError
 from pos.services import open_store
@@ -72,24 +72,25 @@ def mixed_run(url: str, counter: str, product_ids: list[str], steps: int, seed: 
 
 
 def add_then_wait(url: str, counter: str, product_id: str, quantity: int) -> None:
-    """For the crash test: add to the cart, say so, then wait to be killed."""
+    """For the crash test: add to the cart, say so, then wait to be killed (or for the
+    test's end of stdin, so a worker never outlives a test that died)."""
     store = open_store(url)
     actor = store.auth.login("alice", "alice-password", counter=counter)
     store.cart.add(actor, product_id, quantity)
     print("added", flush=True)
-    time.sleep(120)
+    sys.stdin.read()
 
 
 if __name__ == "__main__":
     add_then_wait(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]))
 
 
-def new_names_at_once(url: str, start_at: float, n: int) -> str:
+def new_names_at_once(url: str, start: Barrier, n: int) -> str:
     """Sign in at a brand-new counter code and create a product in a brand-new category, at
     the same moment as the other processes: get-or-create must not race."""
     store = open_store(url)
     try:
-        time.sleep(max(0.0, start_at - time.time()))
+        start.wait(timeout=120)
         boss = store.auth.login("boss", "boss-password-1", counter="RACE")
         store.catalog.add_product(
             boss, sku=f"RACE-{n}", name=f"Race {n}", price=Decimal("1.00"), category="Race Day"
@@ -101,12 +102,12 @@ def new_names_at_once(url: str, start_at: float, n: int) -> str:
         store.close()
 
 
-def open_cart_at_once(url: str, start_at: float, product_id: str) -> str:
+def open_cart_at_once(url: str, start: Barrier, product_id: str) -> str:
     """Two sessions at one counter code add their first item at the same moment."""
     store = open_store(url)
     try:
         actor = store.auth.login("alice", "alice-password", counter="SHARED")
-        time.sleep(max(0.0, start_at - time.time()))
+        start.wait(timeout=120)
         store.cart.add(actor, product_id, 1)
         return "ok"
     except PosError as err:

@@ -23,6 +23,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from threading import Event  # the type of a multiprocessing Manager's Event proxy
 from typing import Any
 
 from pos.errors import ErrorCode, PosError
@@ -188,7 +189,7 @@ def _retry_db(call: Callable[[], Any], attempts: int = 100) -> Any:
 
 
 def sell_under_faults(
-    url: str, counter: str, product_ids: list[str], stop_file: str, seed: int
+    url: str, counter: str, product_ids: list[str], ready: Event, stop: Event, seed: int
 ) -> dict[str, Any]:
     """Sell in a loop while the test kills this counter's connections; then one clean sale.
 
@@ -212,7 +213,8 @@ def sell_under_faults(
     }
     try:
         actor = login(store, counter)
-        while not os.path.exists(stop_file):
+        ready.set()  # connected: the test starts injecting faults now
+        while not stop.is_set():
             pid = rng.choice(product_ids)
             op = rng.choice(["add", "add", "add", "update", "remove", "checkout"])
             try:

@@ -25,8 +25,7 @@ pytestmark = pytest.mark.gui
 def bus(qtbot, store: Store) -> Iterator[ChangeBus]:
     bus = ChangeBus.of(store)
     bus.start()
-    assert bus.live.wait_online(5)
-    qtbot.wait(350)  # SQLite's poller takes its baseline first
+    assert bus.live.wait_online(5)  # online once the poller has its baseline / LISTEN runs
     yield bus
     bus.stop()
 

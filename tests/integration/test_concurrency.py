@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _pool(n):
     return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+
+
+@contextmanager
+def _start_barrier(parties):
+    """Released when every worker is connected and waiting: they then go at once (no
+    wall-clock guess of how long spawning takes on a busy machine)."""
+    with multiprocessing.get_context("spawn").Manager() as manager:
+        yield manager.Barrier(parties)
 
 
 def test_eight_counters_race_for_300_units(store, db_url, clerk, make_product):
@@ -72,6 +81,7 @@ def test_killed_counter_finds_its_cart_again(store, db_url, manager, clerk, make
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.integration.counter_worker", db_url, "C9", str(p.id), "4"],
         cwd=ROOT,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -93,12 +103,9 @@ def test_killed_counter_finds_its_cart_again(store, db_url, manager, clerk, make
 
 
 def test_new_counter_code_and_category_at_once(store, db_url, manager):
-    import time
-
-    start_at = time.time() + 3  # every process is up and connected by then
-    with _pool(6) as pool:
+    with _start_barrier(6) as start, _pool(6) as pool:
         results = list(
-            pool.map(counter_worker.new_names_at_once, [db_url] * 6, [start_at] * 6, range(6))
+            pool.map(counter_worker.new_names_at_once, [db_url] * 6, [start] * 6, range(6))
         )
     assert results == ["ok"] * 6
     assert store.catalog.categories(manager) == ["Race Day"]
@@ -106,15 +113,12 @@ def test_new_counter_code_and_category_at_once(store, db_url, manager):
 
 
 def test_two_sessions_open_one_counters_cart_at_once(store, db_url, manager, clerk, make_product):
-    import time
-
     p = make_product(stock=20)
     for _ in range(3):  # a race is a matter of luck: give it several chances
-        start_at = time.time() + 2
-        with _pool(2) as pool:
+        with _start_barrier(2) as start, _pool(2) as pool:
             results = list(
                 pool.map(
-                    counter_worker.open_cart_at_once, [db_url] * 2, [start_at] * 2, [str(p.id)] * 2
+                    counter_worker.open_cart_at_once, [db_url] * 2, [start] * 2, [str(p.id)] * 2
                 )
             )
         assert results == ["ok", "ok"]

@@ -28,8 +28,7 @@ def test_other_counters_sale_arrives_on_gui_thread(qtbot, store, other, clerk, m
     bridge.stockChanged.connect(lambda _ids: threads.append(QThread.currentThread()))
     bridge.start()
     try:
-        assert bridge.live.wait_online(5)
-        qtbot.wait(300)  # SQLite's poller takes its baseline first
+        assert bridge.live.wait_online(5)  # online once the poller has its baseline / LISTEN runs
         actor = other.auth.login("alice", "alice-password", counter="C2")
         with qtbot.waitSignal(bridge.stockChanged, timeout=3000) as blocker:
             other.cart.add(actor, p.id, 2)

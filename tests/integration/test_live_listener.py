@@ -71,8 +71,7 @@ def test_delivers_stock_product_and_settings_changes(store, other, live, manager
     p, q = make_product(stock=10), make_product(stock=10)
     rec = Recorder(live)
     live.start()
-    assert live.wait_online(5)
-    time.sleep(0.3)  # the poller takes its baseline on the first look
+    assert live.wait_online(5)  # online only after the poller's baseline / the LISTEN
     boss = other.auth.login("boss", "boss-password-1")
     other.inventory.adjust(boss, p.id, 5, "receive")
     assert rec.change(lambda c: c.kind == "stock").product_ids == (p.id,)
@@ -96,7 +95,6 @@ def test_stock_of_a_released_cart_arrives_as_one_change(
     rec = Recorder(live)
     live.start()
     assert live.wait_online(5)
-    time.sleep(0.3)
     boss = other.auth.login("boss", "boss-password-1")
     other.carts.release(boss, cart.cart_id)
     change = rec.change(lambda c: c.kind == "stock")
