@@ -394,3 +394,26 @@ def test_delivery_under_the_threshold_names_the_fee(qtbot, open_checkout, store,
     assert dialog.cart.shipping == Decimal("15.99")
     assert "shipping $15.99" in dialog.breakdown.text()
     assert dialog.due_label.text() == "$3,255.99"
+
+
+# -- the same through the counter window: F12, short cash, Enter, Enter ------------------
+def test_counter_short_cash_enter_enter_records_nothing(qtbot, window, gui_store, clerk_actor):
+    from .conftest import product_named
+
+    eye = product_named(gui_store, clerk_actor, "Cyber Eye Implant")
+    window.add_product(eye.id)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    dialog = window.checkout_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.cash)
+    qtbot.keyClicks(dialog.cash, "20")
+    qtbot.keyClick(dialog.cash, Qt.Key.Key_Return)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    idle(qtbot, dialog)
+    assert dialog.isVisible() and dialog.order is None and dialog.cash.text() == "20"
+    assert gui_store.orders.recent(clerk_actor, 10) == []
+    assert gui_store.cart.current(clerk_actor).line(eye.id).quantity == 1
+    assert [ln.name for ln in window.cart.lines] == ["Cyber Eye Implant"]
+    dialog.reject()
