@@ -25,7 +25,9 @@ from pos.money import format_money
 from pos.ui.cart_model import CartModel
 from pos.ui.cart_view import CartTable
 from pos.ui.login_dialog import plain_label
-from pos.views import CartView
+from pos.ui.plural import count_of
+from pos.ui.shipping_words import shipping_amount, shipping_rule
+from pos.views import CartView, StoreSettingsView
 
 
 def percent(rate: Decimal) -> str:
@@ -128,7 +130,13 @@ class CartPanel(QFrame):
         buttons.addWidget(self.pay_button, 1)
         layout.addLayout(buttons)
 
-    def show_cart(self, cart: CartView, tax_rate: Decimal, currency: str) -> None:
+    def show_cart(
+        self,
+        cart: CartView,
+        tax_rate: Decimal,
+        currency: str,
+        settings: StoreSettingsView | None = None,
+    ) -> None:
         self.model.set_cart(cart)
 
         def money(amount: Decimal) -> str:
@@ -137,12 +145,14 @@ class CartPanel(QFrame):
         self.subtotal_value.setText(money(cart.subtotal))
         self.tax_label.setText(f"Tax ({percent(tax_rate)})")
         self.tax_value.setText(money(cart.tax))
-        self.shipping_value.setText(money(cart.shipping))
+        self.shipping_value.setText(shipping_amount(cart, settings, money))  # never a bare $0.00
+        if settings is not None:
+            self.delivery_box.setToolTip(f"{shipping_rule(settings, money)} (Ctrl+D)")
         self.shipping_label.setVisible(cart.delivery)
         self.shipping_value.setVisible(cart.delivery)
         self.total_value.setText(money(cart.total))
         self.badge.setText(str(cart.item_count))
-        self.badge.setToolTip(f"{cart.item_count} item(s) in the cart")
+        self.badge.setToolTip(f"{count_of(cart.item_count, 'item')} in the cart")
         self.delivery_box.setChecked(cart.delivery)
         empty = not cart.lines
         self.empty_label.setVisible(empty)

@@ -75,6 +75,7 @@ class CounterWindow(QMainWindow):
         # Stored product pictures come from the database, for whoever is signed in.
         self.thumbnails.set_source(lambda ref: store.catalog.image_data(self.actor, ref))
         self.sale = SaleController(store, actor, self.runner, self)
+        self.sale.settings = self.settings
         self.last_order: OrderView | None = None
         self.checkout_dialog: CheckoutDialog | None = None
         self._pending_quantities: dict[uuid.UUID, int] = {}
@@ -225,6 +226,7 @@ class CounterWindow(QMainWindow):
 
     def _apply_settings(self, settings: object) -> None:
         self.settings = settings  # type: ignore[assignment]
+        self.sale.settings = self.settings  # the delivery notice names the shipping rule
         self.product_model.set_currency(self.settings.currency)
         self._show_identity()
         self.apply_cart(self.cart)
@@ -234,7 +236,9 @@ class CounterWindow(QMainWindow):
 
     def apply_cart(self, cart: CartView) -> None:
         """Show the newest CartView the service returned (cart changes run one at a time)."""
-        self.cart_panel.show_cart(cart, self.settings.tax_rate, self.settings.currency)
+        self.cart_panel.show_cart(
+            cart, self.settings.tax_rate, self.settings.currency, settings=self.settings
+        )
         for line in cart.lines:
             self.product_model.set_stock(line.product_id, line.stock_quantity)
         # Products our own change touched that this cart does not carry (a removed line,

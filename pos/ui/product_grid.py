@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from pos.errors import PosError
 from pos.services.facade import Store
 from pos.ui.login_dialog import plain_label
+from pos.ui.plural import plural
 from pos.ui.product_delegate import TILE, ProductDelegate
 from pos.ui.product_model import ProductModel
 from pos.ui.thumbnails import ThumbnailCache
@@ -169,7 +170,9 @@ class ProductBrowser(QWidget):
     def _show_result_count(self) -> None:
         rows = self.model.rowCount()
         more = "+" if self.model.canFetchMore() else ""
-        self.result_label.setText(f"{rows}{more} product(s)" if rows else "No products match.")
+        self.result_label.setText(
+            f"{rows:,}{more} {plural(rows, 'product')}" if rows else "No products match."
+        )
         if rows and not self.grid.currentIndex().isValid():
             self.grid.setCurrentIndex(self.model.index(0, 0))
 

@@ -20,10 +20,12 @@ from decimal import Decimal
 from PySide6.QtCore import QObject, Signal
 
 from pos.errors import ErrorCode, PosError
+from pos.money import format_money
 from pos.services.facade import Store
 from pos.services.plumbing.events import Change, ChangeKind
+from pos.ui.shipping_words import delivery_notice
 from pos.ui.worker import TaskRunner, UnexpectedError
-from pos.views import Actor, CartView
+from pos.views import Actor, CartView, StoreSettingsView
 
 log = logging.getLogger("pos.ui.sale")
 
@@ -57,6 +59,7 @@ class SaleController(QObject):
         self.cart = empty_cart(actor.counter_code)
         self.online = True
         self.pending_scans = 0
+        self.settings: StoreSettingsView | None = None  # set by the window when read
         runner.writingChanged.connect(self.busyChanged)
 
     # -- state -------------------------------------------------------------------------
@@ -201,9 +204,11 @@ class SaleController(QObject):
 
         def done(cart: CartView) -> None:
             self._apply(cart)
-            self.noticed.emit(
-                "info", "Delivery: shipping added" if delivery else "Carry-out: no shipping"
-            )
+
+            def money(amount: Decimal) -> str:
+                return format_money(amount, cart.currency)
+
+            self.noticed.emit("info", delivery_notice(cart, self.settings, money))
 
         def failed(err: PosError) -> None:
             self._apply(self.cart)  # the box goes back to what the cart says

@@ -402,6 +402,7 @@ def test_counter_short_cash_enter_enter_records_nothing(qtbot, window, gui_store
 
     eye = product_named(gui_store, clerk_actor, "Cyber Eye Implant")
     window.add_product(eye.id)
+    qtbot.waitUntil(lambda: window.cart.item_count == 1)  # the add runs off the GUI thread
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window, Qt.Key.Key_F12)
@@ -417,3 +418,39 @@ def test_counter_short_cash_enter_enter_records_nothing(qtbot, window, gui_store
     assert gui_store.cart.current(clerk_actor).line(eye.id).quantity == 1
     assert [ln.name for ln in window.cart.lines] == ["Cyber Eye Implant"]
     dialog.reject()
+
+
+def test_counter_delivery_names_the_shipping_rule(qtbot, window, gui_store, clerk_actor):
+    from .conftest import product_named
+
+    eye = product_named(gui_store, clerk_actor, "Cyber Eye Implant")  # 1,500.00
+    window.add_product(eye.id)
+    qtbot.waitUntil(lambda: window.cart.item_count == 1)
+    assert window.cart_panel.badge.toolTip() == "1 item in the cart"
+    window.set_delivery(True)
+    qtbot.waitUntil(lambda: window.cart.delivery)
+    assert window.notice.text == "Delivery: shipping free (orders over $200.00)"
+    assert window.cart_panel.shipping_value.text() == "free (orders over $200.00)"
+    assert "free over $200.00" in window.cart_panel.delivery_box.toolTip()
+
+
+def test_counter_delivery_under_the_threshold_names_the_fee(qtbot, window, gui_store, clerk_actor):
+    from .conftest import product_named
+
+    chips = product_named(gui_store, clerk_actor, "Algae Chips")  # 3.99
+    window.add_product(chips.id, quantity=2)
+    qtbot.waitUntil(lambda: window.cart.item_count == 2)
+    assert window.cart_panel.badge.toolTip() == "2 items in the cart"
+    window.set_delivery(True)
+    qtbot.waitUntil(lambda: window.cart.delivery)
+    assert window.notice.text == "Delivery: shipping $15.99 added"
+    assert window.cart_panel.shipping_value.text() == "$15.99"
+
+
+def test_counter_result_count_reads_right(qtbot, window):
+    window.search_field.setText("algae")
+    qtbot.waitUntil(lambda: window.product_model.query[0] == "algae")
+    qtbot.waitUntil(lambda: not window.product_model.loading)
+    qtbot.waitUntil(lambda: window.result_label.text() != "Searching\u2026")
+    assert window.product_model.rowCount() == 1
+    assert window.result_label.text() == "1 product"
