@@ -138,3 +138,31 @@ def test_paging_by_key_and_offset_together_is_refused(store, clerk, make_product
     assert exc.value.code == ErrorCode.VALIDATION_ERROR
     assert store.catalog.search(clerk, after=p) == []
     assert p.price == Decimal("10.00")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"limit": "x"},
+        {"limit": float("nan")},
+        {"limit": 0},
+        {"offset": 2**63},
+        {"offset": -1},
+        {"sort": ["name"]},
+        {"sort": "colour"},
+        {"after": "Widget 3"},
+        {"text": "x" * 201},
+    ],
+)
+def test_hostile_paging_arguments_are_validation_errors(store, manager, clerk, options):
+    with pytest.raises(PosError) as exc:
+        store.catalog.search(clerk, **options)
+    assert exc.value.code == ErrorCode.VALIDATION_ERROR
+    admin_options = {k: v for k, v in options.items() if k in ("limit", "after")}
+    query = {k: v for k, v in options.items() if k in ("sort", "text")}
+    if admin_options or query:
+        with pytest.raises(PosError) as exc:
+            store.products_admin.rows(manager, ProductQuery(**query), **admin_options)
+        assert exc.value.code == ErrorCode.VALIDATION_ERROR
+    with pytest.raises(PosError):
+        store.products_admin.rows(manager, "not a query")  # type: ignore[arg-type]

@@ -21,6 +21,8 @@ from pos.services.catalog.search import (
     apply_filter,
     count_select,
     ordered_page,
+    page_limit,
+    page_offset,
 )
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import validation
@@ -125,20 +127,25 @@ class CatalogService:
         this way.
         """
         validation.require_actor(actor)
-        order = SORTS.get(sort)
+        order = SORTS.get(sort) if isinstance(sort, str) else None
         if order is None:
             raise PosError(ErrorCode.VALIDATION_ERROR, f"Unknown sort {sort!r}.", {"sort": sort})
+        limit, offset = page_limit(limit), page_offset(offset)
         if after is not None and offset:
             raise PosError(ErrorCode.VALIDATION_ERROR, "Page by key or by offset, not both.")
-        wanted = ProductFilter(text, category, include_inactive, low_stock_only)
+        if after is not None and not isinstance(after, ProductView):
+            raise PosError(ErrorCode.VALIDATION_ERROR, "Page after a product shown.")
+        wanted = ProductFilter.of(text, category, include_inactive, low_stock_only)
         keys = [expr for expr, _ in order]
         after_key = [read(after) for _, read in order] if after is not None else None
 
         def work(tx: Tx) -> list[ProductView]:
             stmt = apply_filter(tx, product_select(), wanted)
-            stmt = ordered_page(stmt, keys, descending=descending, after=after_key, limit=limit)
+            stmt = ordered_page(
+                stmt, keys, descending=bool(descending), after=after_key, limit=limit
+            )
             if offset:
-                stmt = stmt.offset(max(0, offset))
+                stmt = stmt.offset(offset)
             return [to_view(r) for r in tx.session.execute(stmt)]
 
         return self._uow.run(work, operation="catalog.search", actor=actor, write=False)
@@ -154,7 +161,7 @@ class CatalogService:
     ) -> int:
         validation.require_actor(actor)
 
-        wanted = ProductFilter(text, category, include_inactive, low_stock_only)
+        wanted = ProductFilter.of(text, category, include_inactive, low_stock_only)
 
         def work(tx: Tx) -> int:
             return int(tx.session.execute(apply_filter(tx, count_select(), wanted)).scalar_one())

@@ -25,7 +25,13 @@ from pos.models import (
     utcnow,
 )
 from pos.services.catalog.product_rows import PRODUCT_COLUMNS, to_view
-from pos.services.catalog.search import ProductFilter, apply_filter, count_select, ordered_page
+from pos.services.catalog.search import (
+    ProductFilter,
+    apply_filter,
+    count_select,
+    ordered_page,
+    page_limit,
+)
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import validation
 from pos.services.plumbing.events import Change, ChangeKind, EventHub
@@ -56,9 +62,17 @@ class ProductQuery:
     sort: str = "name"
     descending: bool = False
 
+    @classmethod
+    def checked(cls, query: object) -> ProductQuery:
+        if not isinstance(query, cls):
+            raise PosError(ErrorCode.VALIDATION_ERROR, "Not a product table query.")
+        return query
+
     @property
     def filter(self) -> ProductFilter:
-        return ProductFilter(self.text, self.category, self.include_inactive, self.low_stock_only)
+        return ProductFilter.of(
+            self.text, self.category, self.include_inactive, self.low_stock_only
+        )
 
 
 def _reserved_subquery() -> Any:
@@ -100,7 +114,7 @@ def _sort_keys(sort: str, reserved: Any) -> tuple[tuple[Any, Read], ...]:
         ),
         "active": ((Product.active, lambda r: r.product.active), by_name, by_id),
     }
-    if sort not in keys:
+    if not isinstance(sort, str) or sort not in keys:
         raise PosError(ErrorCode.VALIDATION_ERROR, f"Unknown sort {sort!r}.", {"sort": sort})
     return keys[sort]
 
@@ -147,25 +161,32 @@ class ProductsAdminService:
     ) -> list[AdminProductRow]:
         """One page in the query's order: the first, or the one after the row `after`
         (by key, so a page deep into 100,000 products costs what the first does)."""
+        query = ProductQuery.checked(query)
         readers = [read for _, read in _sort_keys(query.sort, None)]  # checked before SQL
+        limit = page_limit(limit)
+        wanted = query.filter
+        if after is not None and not isinstance(after, AdminProductRow):
+            raise PosError(ErrorCode.VALIDATION_ERROR, "Page after a row shown.")
         after_key = [read(after) for read in readers] if after is not None else None
 
         def work(tx: Tx) -> list[AdminProductRow]:
             require_active_manager(tx, actor)
             stmt, reserved = _row_select()
             keys = [expr for expr, _ in _sort_keys(query.sort, reserved)]
-            stmt = apply_filter(tx, stmt, query.filter)
+            stmt = apply_filter(tx, stmt, wanted)
             stmt = ordered_page(
-                stmt, keys, descending=query.descending, after=after_key, limit=limit
+                stmt, keys, descending=bool(query.descending), after=after_key, limit=limit
             )
             return [_to_row(r) for r in tx.session.execute(stmt)]
 
         return self._uow.run(work, operation="products_admin.rows", actor=actor, write=False)
 
     def count(self, actor: Actor, query: ProductQuery) -> int:
+        wanted = ProductQuery.checked(query).filter
+
         def work(tx: Tx) -> int:
             require_active_manager(tx, actor)
-            stmt = apply_filter(tx, count_select(), query.filter)
+            stmt = apply_filter(tx, count_select(), wanted)
             return int(tx.session.execute(stmt).scalar_one())
 
         return self._uow.run(work, operation="products_admin.count", actor=actor, write=False)

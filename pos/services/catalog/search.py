@@ -22,6 +22,7 @@ from sqlalchemy import text as sql_text
 
 from pos.errors import ErrorCode, PosError
 from pos.models import Category, Product
+from pos.services.plumbing import validation
 from pos.services.plumbing.uow import Tx
 
 # Search index objects migration 0003 adds outside the ORM models (SQLite FTS5 tables and
@@ -38,6 +39,9 @@ SEARCH_INDEX_OBJECTS = frozenset(
     }
 )
 FTS_MIN_LENGTH = 3  # a trigram index needs three characters to narrow anything
+MAX_PAGE = 1000  # rows one call returns at most
+SEARCH_MAX = 200  # characters of search text (a product name's length)
+MAX_OFFSET = 2**31 - 1
 
 # Engines (databases) already seen to have the FTS5 index; a database without one is
 # asked again next time, since `pos migrate` may add it while the app runs.
@@ -52,6 +56,16 @@ class ProductFilter:
     category: str | None = None
     include_inactive: bool = False
     low_stock_only: bool = False
+
+    @classmethod
+    def of(
+        cls, text: Any, category: Any, include_inactive: Any, low_stock_only: Any
+    ) -> ProductFilter:
+        """A filter from what a caller passed: text as text (search boxes hold at most
+        SEARCH_MAX characters), a blank category as none."""
+        clean = validation.text(text, "search text", max_length=SEARCH_MAX, required=False)
+        group = validation.text(category, "category", max_length=SEARCH_MAX, required=False)
+        return cls(clean, group or None, bool(include_inactive), bool(low_stock_only))
 
 
 def _escape_like(text: str) -> str:
@@ -126,6 +140,18 @@ def count_select() -> Select[Any]:
     return select(func.count(Product.id)).outerjoin(Category, Category.id == Product.category_id)
 
 
+def page_limit(value: Any) -> int:
+    """Rows wanted on a page: a whole number, at least 1; more than MAX_PAGE gets MAX_PAGE."""
+    return min(validation.whole_number(value, "limit", minimum=1), MAX_PAGE)
+
+
+def page_offset(value: Any) -> int:
+    offset = validation.whole_number(value, "offset", minimum=0)
+    if offset > MAX_OFFSET:
+        raise PosError(ErrorCode.VALIDATION_ERROR, "offset is too large.", {"field": "offset"})
+    return offset
+
+
 def ordered_page(
     stmt: Select[Any],
     keys: Sequence[ColumnElement[Any]],
@@ -143,4 +169,4 @@ def ordered_page(
         there = tuple_(*[literal(v, type_=k.type) for k, v in zip(keys, after, strict=True)])
         stmt = stmt.where(here < there if descending else here > there)
     stmt = stmt.order_by(*[k.desc() if descending else k.asc() for k in keys])
-    return stmt.limit(max(1, min(limit, 1000)))
+    return stmt.limit(page_limit(limit))
