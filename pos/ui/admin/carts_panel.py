@@ -138,7 +138,7 @@ class CartsPanel(AdminPanel):
                 self.store.carts.release(self.actor, cart.cart_id, note="released by manager")
             return len(carts)
 
-        self.call(work, self._done)
+        self.tasks.write(work, self._done, self.show_error)
 
     def release_old(self) -> None:
         hours = self.hours.value()
@@ -149,7 +149,11 @@ class CartsPanel(AdminPanel):
             "Their items go back to stock.",
         ):
             return
-        self.call(lambda: len(self.store.carts.release_older_than(self.actor, hours)), self._done)
+        self.tasks.write(
+            lambda: len(self.store.carts.release_older_than(self.actor, hours)),
+            self._done,
+            self.show_error,
+        )
 
     def _done(self, count: int) -> None:
         self.refresh()

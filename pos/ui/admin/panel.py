@@ -7,8 +7,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from pos.errors import PosError
-from pos.services.plumbing.events import initiated_by
 from pos.ui.admin.words import error_text
 from pos.ui.dialogs import Dialogs
 from pos.ui.worker import TaskRunner
@@ -34,12 +32,7 @@ class AdminPanel(QWidget):
         """Run a service call in the background; errors become a message box."""
         self.tasks.submit(fn, done, self.show_error)
 
-    def run_now(self, fn: Callable[[], Any], after: Callable[[], None]) -> None:
-        """A quick write the manager waits for (add a user...); errors become a message box."""
-        try:
-            with initiated_by(self.tasks.initiator):
-                fn()
-        except PosError as err:
-            self.show_error(err)
-            return
-        after()
+    def write(self, fn: Callable[[], Any], after: Callable[[], None]) -> None:
+        """A change (add a user...): off the GUI thread, in order with this window's
+        other changes; `after` runs once it is saved, errors become a message box."""
+        self.tasks.write(fn, lambda _result: after(), self.show_error)

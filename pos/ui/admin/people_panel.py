@@ -112,7 +112,7 @@ class PeoplePanel(AdminPanel):
         role = self.dialogs.ask_text(self, "Add user", "Role (clerk or manager):", "clerk")
         password = self.dialogs.ask_secret(self, "Add user", "Password (clerks: 4+, managers: 8+):")
         if role and password:
-            self.run_now(
+            self.write(
                 lambda: self.store.auth.add_user(self.actor, name, password, role.strip()),
                 self.refresh,
             )
@@ -120,7 +120,7 @@ class PeoplePanel(AdminPanel):
     def toggle_user(self) -> None:
         user = self._selected(self.user_table, self.users)
         if user:
-            self.run_now(
+            self.write(
                 lambda: self.store.auth.update_user(self.actor, user.id, active=not user.active),
                 self.refresh,
             )
@@ -129,7 +129,7 @@ class PeoplePanel(AdminPanel):
         user = self._selected(self.user_table, self.users)
         if user:
             new = "manager" if user.role == "clerk" else "clerk"
-            self.run_now(
+            self.write(
                 lambda: self.store.auth.update_user(self.actor, user.id, role=new), self.refresh
             )
 
@@ -141,7 +141,7 @@ class PeoplePanel(AdminPanel):
             self, "Reset password", f"New password for {user.username}:"
         )
         if password:
-            self.run_now(
+            self.write(
                 lambda: self.store.auth.update_user(self.actor, user.id, password=password),
                 self.refresh,
             )
@@ -152,7 +152,7 @@ class PeoplePanel(AdminPanel):
             return
         phone = self.dialogs.ask_text(self, "Add customer", "Phone:") or ""
         email = self.dialogs.ask_text(self, "Add customer", "E-mail:") or ""
-        self.run_now(
+        self.write(
             lambda: self.store.customers.add(self.actor, name, phone, email), self.load_customers
         )
 
@@ -165,7 +165,7 @@ class PeoplePanel(AdminPanel):
             return
         phone = self.dialogs.ask_text(self, "Edit customer", "Phone:", c.phone)
         email = self.dialogs.ask_text(self, "Edit customer", "E-mail:", c.email)
-        self.run_now(
+        self.write(
             lambda: self.store.customers.update(
                 self.actor, c.id, name=name, phone=phone or "", email=email or ""
             ),
@@ -175,7 +175,7 @@ class PeoplePanel(AdminPanel):
     def toggle_customer(self) -> None:
         c = self._selected(self.customer_table, self.customers)
         if c:
-            self.run_now(
+            self.write(
                 lambda: self.store.customers.update(self.actor, c.id, active=not c.active),
                 self.load_customers,
             )

@@ -49,7 +49,7 @@ class BulkActions(QObject):
             if done is not None:
                 done(result)
 
-        self.tasks.submit(work, finished, self._failed)
+        self.tasks.write(work, finished, self._failed)
 
     def _failed(self, err: object) -> None:
         self.dialogs.error(self._parent, "Bulk change", error_text(err))

@@ -38,6 +38,7 @@ from pos.errors import PosError
 from pos.paths import image_path
 from pos.services.catalog.images import MAX_IMAGE_BYTES
 from pos.ui.admin.widgets import plain_label
+from pos.ui.worker import TaskRunner
 from pos.views import ProductView
 
 Save = Callable[[dict[str, Any]], ProductView]
@@ -62,9 +63,13 @@ class ProductDialog(QDialog):
         product: ProductView | None = None,
         pick_image: PickImage | None = None,
         parent: QWidget | None = None,
+        runner: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self._save = save
+        # With a runner the save runs off the GUI thread (a held lock never freezes the
+        # window); without one (small tests) it runs at once.
+        self._runner = runner
         self._pick_image = pick_image
         self.product = product
         self.saved: ProductView | None = None
@@ -213,12 +218,26 @@ class ProductDialog(QDialog):
     def try_save(self) -> None:
         if not self._validate(show_all=True):
             return
-        try:
-            self.saved = self._save(self.values())
-        except PosError as err:
-            self.error.setText(err.message)
+        values = self.values()
+        if self._runner is None:
+            try:
+                self._saved(self._save(values))
+            except PosError as err:
+                self._failed(err)
             return
+        self.buttons.setEnabled(False)
+        self.error.setText("Saving…")
+        self._runner.write(lambda: self._save(values), self._saved, self._failed)
+
+    def _saved(self, view: ProductView) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText("")
+        self.saved = view
         self.accept()
+
+    def _failed(self, err: object) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText(err.message if isinstance(err, PosError) else str(err))
 
     # -- the picture -------------------------------------------------------------------
     def _browse(self) -> None:

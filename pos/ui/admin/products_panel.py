@@ -7,9 +7,8 @@ The history below the table, the Bulk menu and the CSV buttons are their own par
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
@@ -25,9 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos.errors import PosError
 from pos.services.catalog.products_admin import ProductQuery
-from pos.services.plumbing.events import initiated_by
 from pos.ui.admin.product_bulk import BulkActions
 from pos.ui.admin.product_csv import CsvTransfer
 from pos.ui.admin.product_dialog import ProductDialog
@@ -40,7 +37,6 @@ from pos.ui.dialogs import Dialogs
 from pos.ui.worker import TaskRunner
 from pos.views import Actor, ProductView
 
-T = TypeVar("T")
 SEARCH_DELAY_MS = 250
 # SKU, barcode, name (stretches), category, price, free, reserved, on hand, low at, active
 COLUMN_WIDTHS = (110, 120, 220, 140, 90, 60, 70, 70, 60, 60)
@@ -241,18 +237,13 @@ class ProductsPanel(QWidget):
     def _categories(self) -> list[str]:
         return [str(self.category.itemData(i)) for i in range(1, self.category.count())]
 
-    def own(self, fn: Callable[[], T]) -> T:
-        """Run a service call made on the GUI thread as this window's own change, so the
-        change bus does not bring it back as a second refresh."""
-        with initiated_by(self.tasks.initiator):
-            return fn()
-
     def new_dialog(self) -> ProductDialog:
         return ProductDialog(
-            lambda v: self.own(lambda: self.store.catalog.add_product(self.actor, **v)),
+            lambda v: self.store.catalog.add_product(self.actor, **v),
             self._categories(),
             pick_image=self._pick_image,
             parent=self,
+            runner=self.tasks,
         )
 
     def new_product(self) -> None:
@@ -272,13 +263,12 @@ class ProductsPanel(QWidget):
 
     def edit_dialog(self, product: ProductView) -> ProductDialog:
         dialog = ProductDialog(
-            lambda v: self.own(
-                lambda: self.store.catalog.update_product(self.actor, product.id, **v)
-            ),
+            lambda v: self.store.catalog.update_product(self.actor, product.id, **v),
             self._categories(),
             product=product,
             pick_image=self._pick_image,
             parent=self,
+            runner=self.tasks,
         )
         if product.image and product.image.startswith("sha256:"):  # stored: fetch its bytes
             image = product.image
@@ -296,10 +286,10 @@ class ProductsPanel(QWidget):
         def apply(action: str, amount: int, reason: str, note: str) -> ProductView:
             inventory = self.store.inventory
             if action == "stocktake":
-                return self.own(lambda: inventory.stocktake(self.actor, pid, amount, note))
-            return self.own(lambda: inventory.adjust(self.actor, pid, amount, reason, note))
+                return inventory.stocktake(self.actor, pid, amount, note)  # type: ignore[no-any-return]
+            return inventory.adjust(self.actor, pid, amount, reason, note)  # type: ignore[no-any-return]
 
-        return StockDialog(item.product, apply, mode, item.reserved, parent=self)
+        return StockDialog(item.product, apply, mode, item.reserved, parent=self, runner=self.tasks)
 
     def stock_selected(self, mode: str = "adjust") -> None:
         rows = self.selected_rows()
@@ -320,11 +310,13 @@ class ProductsPanel(QWidget):
             f"Remove {product.name}? A product that was ever sold is deactivated instead.",
         ):
             return
-        try:
-            outcome = self.own(lambda: self.store.products_admin.remove(self.actor, product.id))
-        except PosError as err:
-            self._show_error(err)
-            return
+        self.tasks.write(
+            lambda: self.store.products_admin.remove(self.actor, product.id),
+            lambda outcome: self._removed(product, outcome),
+            self._show_error,
+        )
+
+    def _removed(self, product: ProductView, outcome: str) -> None:
         if outcome == "deleted":
             self.model.refresh()
             self.changed.emit()

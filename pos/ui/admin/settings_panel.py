@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from pos.errors import PosError
 from pos.ui.admin.panel import AdminPanel
 from pos.ui.admin.widgets import plain_label
+from pos.ui.admin.words import error_text
 
 
 class SettingsPanel(AdminPanel):
@@ -104,20 +104,23 @@ class SettingsPanel(AdminPanel):
         except ArithmeticError:
             self.status.setText("Tax rate must be a number such as 8 or 7.25.")
             return
-        try:
-            view = self.store.settings.update(
-                self.actor,
-                store_name=self.store_name.text(),
-                tax_rate=rate,
-                shipping_fee=self.shipping.text().strip(),
-                free_shipping_threshold=self.free_over.text().strip(),
-                cash_confirm_over_total=self.cash_confirm_over.text().strip(),
-                currency=self.currency.currentText(),
-                require_customer=self.require_customer.isChecked(),
-            )
-        except PosError as err:
-            self.status.setText(err.message)
-            return
+        values = dict(
+            store_name=self.store_name.text(),
+            tax_rate=rate,
+            shipping_fee=self.shipping.text().strip(),
+            free_shipping_threshold=self.free_over.text().strip(),
+            cash_confirm_over_total=self.cash_confirm_over.text().strip(),
+            currency=self.currency.currentText(),
+            require_customer=self.require_customer.isChecked(),
+        )
+        self.status.setText("Saving…")
+        self.tasks.write(
+            lambda: self.store.settings.update(self.actor, **values),
+            self._saved,
+            lambda err: self.status.setText(error_text(err)),
+        )
+
+    def _saved(self, view: Any) -> None:
         self._fill(view)
         self.status.setText("Saved: every counter uses these now.")
         self.saved.emit(view)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from pos.errors import PosError
 from pos.ui.admin.widgets import plain_label
+from pos.ui.worker import TaskRunner
 from pos.views import ProductView
 
 MODES = ("receive", "adjust", "stocktake")
@@ -51,8 +52,12 @@ class StockDialog(QDialog):
         mode: str = "adjust",
         reserved: int = 0,
         parent: QWidget | None = None,
+        runner: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
+        # With a runner the change runs off the GUI thread: a stocktake waiting for a
+        # product that counters are selling never freezes the window.
+        self._runner = runner
         self.setWindowTitle("Stock")
         # Explicit both ways: otherwise each layout change re-propagates size hints.
         self.setMinimumSize(520, 320)
@@ -197,9 +202,25 @@ class StockDialog(QDialog):
     def try_apply(self) -> None:
         mode = self.current_mode()
         reason = "receive" if mode == "receive" else str(self.reason.currentData())
-        try:
-            self.result_view = self._apply(mode, self.amount.value(), reason, self.note.text())
-        except PosError as err:
-            self.error.setText(err.message)
+        amount, note = self.amount.value(), self.note.text()
+        if self._runner is None:
+            try:
+                self._applied(self._apply(mode, amount, reason, note))
+            except PosError as err:
+                self._failed(err)
             return
+        self.buttons.setEnabled(False)
+        self.preview.setText("Saving…")
+        self._runner.write(
+            lambda: self._apply(mode, amount, reason, note), self._applied, self._failed
+        )
+
+    def _applied(self, view: ProductView) -> None:
+        self.buttons.setEnabled(True)
+        self.result_view = view
         self.accept()
+
+    def _failed(self, err: object) -> None:
+        self.buttons.setEnabled(True)
+        self._update_preview()
+        self.error.setText(err.message if isinstance(err, PosError) else str(err))

@@ -52,6 +52,7 @@ def test_own_stock_change_refreshes_the_row_once(qtbot, admin, gui_store, manage
     dialog = admin.products.stock_dialog(0, "receive")
     dialog.amount.setValue(4)
     dialog.try_apply()
+    qtbot.waitUntil(lambda: not admin.tasks.writing)
     admin.products.after_change([product.id])  # what stock_selected does after exec()
     _settle(qtbot, admin)
     assert rows.calls == [([product.id],)]

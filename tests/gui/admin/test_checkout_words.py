@@ -13,10 +13,12 @@ def test_manager_sets_the_cash_confirmation_bound(qtbot, admin, gui_store):
     qtbot.waitUntil(lambda: panel.cash_confirm_over.text() == "1000.00")
     panel.cash_confirm_over.setText("250")
     panel.save()
+    qtbot.waitUntil(lambda: not admin.tasks.writing)
     assert gui_store.settings.get().cash_confirm_over_total == Decimal("250.00")
     assert panel.cash_confirm_over.text() == "250.00"
     panel.cash_confirm_over.setText("0")
     panel.save()
+    qtbot.waitUntil(lambda: not admin.tasks.writing)
     assert "must be from 1.00" in panel.status.text()
     assert gui_store.settings.get().cash_confirm_over_total == Decimal("250.00")
 

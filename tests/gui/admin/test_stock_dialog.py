@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtWidgets import QComboBox
 
 from tests.gui.admin.conftest import wait_idle
@@ -57,6 +59,7 @@ def test_stocktake_counts_the_units_in_carts(qtbot, admin, gui_store, clerk_acto
     assert dialog.preview.text() == f"Free to sell after: {free - 1}  (change -1)"
     assert ok.isEnabled() and dialog.error.text() == ""
     dialog.try_apply()
+    qtbot.waitUntil(lambda: not admin.tasks.writing)
     assert dialog.result_view is not None and dialog.result_view.stock_quantity == free - 1
     moves = gui_store.inventory.movements(manager_actor, product.id)
     assert (moves[0].reason, moves[0].delta) == ("stocktake", -1)
@@ -70,3 +73,35 @@ def test_stocktake_counts_the_units_in_carts(qtbot, admin, gui_store, clerk_acto
     reasons = [history.index(r, 3).data() for r in range(history.rowCount())]
     assert reasons[:2] == ["Stocktake", "Added to cart"]
     assert not any("_" in r for r in reasons)
+
+
+def test_a_change_waiting_for_a_lock_leaves_the_window_responsive(
+    qtbot, admin, gui_store, manager_actor
+):
+    """Another connection holds the database's write lock (SQLite: the whole file): the
+    stock change waits off the GUI thread, the window keeps working, then it lands."""
+    model = admin.products.model
+    product = model.row_at(0).product
+    dialog = admin.products.stock_dialog(0, "receive")
+    dialog.amount.setValue(2)
+    holder = sqlite3.connect(gui_store.engine.url.database, isolation_level=None)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        dialog.try_apply()
+        assert not dialog.buttons.isEnabled() and dialog.preview.text() == "Saving…"
+        qtbot.wait(400)
+        assert dialog.result_view is None and admin.tasks.writing
+        assert len(ticks) >= 10  # the event loop ran all along
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    qtbot.waitUntil(lambda: dialog.result_view is not None, timeout=10_000)
+    timer.stop()
+    assert dialog.result_view.stock_quantity == product.stock_quantity + 2
+    assert gui_store.catalog.get(manager_actor, product.id).stock_quantity == (
+        product.stock_quantity + 2
+    )

@@ -96,11 +96,13 @@ def test_edit_dialog_saves_and_row_refreshes(qtbot, admin, gui_store, manager_ac
     other = model.row_at(1).product
     dialog.sku.setText(other.sku)
     dialog.try_save()
+    qtbot.waitUntil(lambda: not admin.tasks.writing)
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert "SKU" in dialog.error.text()
     dialog.sku.setText(row.product.sku)
     dialog.name.setText("<b>Renamed</b>")
     dialog.try_save()
+    qtbot.waitUntil(lambda: not admin.tasks.writing)
     assert dialog.saved is not None
     admin.products.after_change([row.product.id])
     qtbot.waitUntil(lambda: model.index(0, 2).data() == "<b>Renamed</b>")
@@ -120,6 +122,7 @@ def test_stock_adjust_dialog_writes_ledger(qtbot, admin, gui_store, manager_acto
     dialog.note.setText("broken")
     assert dialog.preview.text().startswith(f"Free to sell after: {product.stock_quantity - 2}")
     dialog.try_apply()
+    qtbot.waitUntil(lambda: not admin.tasks.writing)
     assert dialog.result_view is not None
     admin.products.after_change([product.id])
     qtbot.waitUntil(lambda: model.index(i, 5).data() == str(product.stock_quantity - 2))
@@ -128,6 +131,7 @@ def test_stock_adjust_dialog_writes_ledger(qtbot, admin, gui_store, manager_acto
     count = admin.products.stock_dialog(i, "stocktake")
     count.amount.setValue(product.stock_quantity + 5)
     count.try_apply()
+    qtbot.waitUntil(lambda: not admin.tasks.writing)
     assert gui_store.catalog.get(manager_actor, product.id).stock_quantity == (
         product.stock_quantity + 5
     )
@@ -214,6 +218,7 @@ def test_settings_and_people(qtbot, admin, gui_store, manager_actor, admin_dialo
     panel.tax.setText("7.25")
     panel.require_customer.setChecked(True)
     panel.save()
+    qtbot.waitUntil(lambda: not admin.tasks.writing)
     settings = gui_store.settings.get()
     assert settings.store_name == "<b>Corner</b> Shop"
     assert settings.tax_rate == Decimal("0.0725") and settings.require_customer

@@ -60,7 +60,8 @@ def test_new_product_dialog_shows_no_errors_before_typing(qtbot, admin, gui_stor
     dialog.name.setText("New thing")
     assert save.isEnabled()
     dialog.try_save()
-    assert dialog.saved is not None and dialog.saved.price == Decimal("4.50")
+    qtbot.waitUntil(lambda: dialog.saved is not None)
+    assert dialog.saved.price == Decimal("4.50")
 
 
 def _cart(minutes_ago: float, code: str = "C2") -> OpenCartView:
