@@ -16,6 +16,8 @@ from pathlib import Path
 
 from platformdirs import PlatformDirs
 
+from pos.errors import ConfigError
+
 APP_NAME = "pos"
 SETTINGS_FILE = "settings.json"
 
@@ -91,7 +93,10 @@ def _read(path: Path) -> dict[str, str]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
-        raise SystemExit(f"pos: cannot read settings file {path}: {exc}") from None
+        # A PosError, not SystemExit: library code never exits; the CLI (and the GUI's
+        # connection dialog) turn it into a message.
+        message = f"Cannot read the settings file {path}: {exc}"
+        raise ConfigError(message, {"path": str(path)}) from None
     return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
 
 

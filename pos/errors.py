@@ -31,6 +31,7 @@ class ErrorCode:
     LOCK_TIMEOUT = "LOCK_TIMEOUT"
     SCHEMA_MISMATCH = "SCHEMA_MISMATCH"
     FILE_ERROR = "FILE_ERROR"
+    CONFIG_ERROR = "CONFIG_ERROR"
     DATABASE_ERROR = "DATABASE_ERROR"
     UNEXPECTED = "UNEXPECTED"  # a bug, not a refusal: the outcome is unknown (see pos.log)
 
@@ -54,3 +55,10 @@ class PosError(Exception):
 
     def __repr__(self) -> str:
         return f"PosError({self.code!r}, {self.message!r}, {self.details!r})"
+
+
+class ConfigError(PosError):
+    """The local settings cannot be read; the CLI turns it into a message and an exit code."""
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(ErrorCode.CONFIG_ERROR, message, details)

@@ -12,6 +12,7 @@ from pos.connection_check import diagnose, migrate_command
 from pos.errors import PosError
 from pos.services.facade import Store, open_store
 from pos.ui import style
+from pos.ui.bug_reports import BUG_MESSAGE, BugReporter
 from pos.ui.change_bus import ChangeBus
 from pos.ui.counter_window import CounterWindow
 from pos.ui.dialogs import Dialogs
@@ -128,6 +129,14 @@ class CounterSession(QObject):
         self.window: CounterWindow | None = None
         self.bus: ChangeBus | None = None
 
+    def report_bug(self, name: str) -> None:
+        """A bug escaped a slot or a thread (already logged): tell the clerk, never die."""
+        window = self.window
+        if window is not None and window.isVisible():
+            window.unexpected_error(name)
+        else:
+            self.dialogs.error(window, "Unexpected error", BUG_MESSAGE)
+
     def login(self, username: str = "") -> Actor | None:
         dialog = build_login_dialog(self.store, self.counter_code, username)
         if self.dialogs.exec(dialog) != QDialog.DialogCode.Accepted:
@@ -168,8 +177,14 @@ class CounterSession(QObject):
             window.show()  # never leave a running counter without a window
 
 
+def install_bug_reporter(app: QApplication) -> BugReporter:
+    """sys.excepthook + threading.excepthook for the app's lifetime (see bug_reports)."""
+    return BugReporter(app).install()
+
+
 def run_gui(database_url: str, counter_code: str, argv: list[str] | None = None) -> int:
     app = application(argv)
+    reporter = install_bug_reporter(app)
     dialogs = Dialogs()
     try:
         store = open_store(database_url)
@@ -186,6 +201,7 @@ def run_gui(database_url: str, counter_code: str, argv: list[str] | None = None)
                 return 1
             username = first
         session = CounterSession(store, counter_code, dialogs)
+        reporter.bugCaught.connect(session.report_bug)
         actor = session.login(username)
         if actor is None:
             return 0
@@ -206,7 +222,9 @@ def run_admin(database_url: str, counter_code: str, argv: list[str] | None = Non
     from pos.ui.admin import open_admin_window
 
     app = application(argv)
+    reporter = install_bug_reporter(app)
     dialogs = Dialogs()
+    reporter.bugCaught.connect(lambda _name: dialogs.error(None, "Unexpected error", BUG_MESSAGE))
     store = open_store(database_url)
     try:
         if not prepare_schema(store, dialogs, counter_code):

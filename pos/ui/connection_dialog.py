@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from pos import config
 from pos.connection_check import ConnectionCheck, check_connection
+from pos.errors import PosError
 from pos.ui.login_dialog import plain_label
 from pos.ui.style import app_icon, fix_minimum_size
 from pos.ui.worker import TaskRunner
@@ -140,8 +141,9 @@ class ConnectionDialog(QDialog):
             return
         try:
             self.saved_to = self._saver(database_url=url, counter_code=code)
-        except (OSError, SystemExit) as exc:
-            self.show_status(f"Cannot save the settings: {exc}", ok=False)
+        except (OSError, PosError) as exc:
+            reason = exc.message if isinstance(exc, PosError) else str(exc)
+            self.show_status(f"Cannot save the settings: {reason}", ok=False)
             return
         self.accept()
 

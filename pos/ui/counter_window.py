@@ -38,7 +38,7 @@ from pos.ui.login_dialog import plain_label
 from pos.ui.notifications import NoticeBar
 from pos.ui.product_grid import ProductBrowser
 from pos.ui.product_model import ProductRole
-from pos.ui.sale_controller import SaleController
+from pos.ui.sale_controller import UNEXPECTED_NOTICE, SaleController
 from pos.ui.style import app_icon
 from pos.ui.thumbnails import ThumbnailCache
 from pos.ui.worker import TaskRunner
@@ -311,6 +311,11 @@ class CounterWindow(QMainWindow):
                 "sales resume when the connection is back.",
                 600_000,
             )
+
+    def unexpected_error(self, name: str = "") -> None:
+        """A bug (logged already by the bug reporter): say so, and show the database's cart."""
+        self.notice.error(UNEXPECTED_NOTICE)
+        self.load_cart()
 
     def _sale_released(self) -> None:
         self.cart_panel.clear_failed_scan()

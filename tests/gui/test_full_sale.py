@@ -132,6 +132,7 @@ def test_full_sale_with_keyboard_and_mouse(qtbot, gui_store, make_window, dialog
     assert [(ln.sku, ln.quantity) for ln in stored.lines] == [("CYBEYE-001", 2)]
     assert gui_store.catalog.get(login.actor, eye.id).stock_quantity == eye.stock_quantity - 2
     assert gui_store.catalog.get(login.actor, chips.id).stock_quantity == chips.stock_quantity
+    settle(qtbot, window)  # the counter reads its (now empty) cart again after the sale
     assert window.cart.lines == () and window.badge.text() == "0"
     checkout.reject()  # Esc after the sale closes the dialog
     assert not checkout.isVisible()
