@@ -48,6 +48,7 @@ ERROR_WORDS = {
     ErrorCode.FILE_ERROR: "File could not be written",
     ErrorCode.DATABASE_ERROR: "Database error",
     ErrorCode.UNEXPECTED: "Unexpected error (outcome unknown)",
+    ErrorCode.CONFIG_ERROR: "Settings file cannot be read",
 }
 
 UNEXPECTED = "Unexpected error: the outcome is unknown. The details are in the log (pos.log)."
