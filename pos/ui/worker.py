@@ -240,7 +240,7 @@ class TaskRunner(QObject):
         if self.writing:
             loop.exec()
         if self.writing:
-            log.warning("closing with %d cart change(s) not saved", len(self._writes) + 1)
+            log.warning("closing with cart changes not saved: %d", len(self._writes) + 1)
         return not self.writing
 
     def wait(self) -> None:

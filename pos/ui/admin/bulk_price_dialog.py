@@ -23,6 +23,7 @@ from pos.money import format_money
 from pos.ui.admin.list_model import Column, ListTableModel
 from pos.ui.admin.widgets import fit_columns, plain_label, table_view
 from pos.ui.admin.words import error_text
+from pos.ui.plural import count_of
 from pos.ui.worker import TaskRunner
 from pos.views import PricePreview
 
@@ -121,7 +122,8 @@ class BulkPriceDialog(QDialog):
         changing = sum(1 for r in rows if r.new_price != r.old_price)
         self.error.setText("")
         self.summary.setText(
-            f"{changing} of {len(rows)} prices change"
+            f"{changing} of {count_of(len(rows), 'price')} "
+            f"{'changes' if changing == 1 else 'change'}"
             + (
                 " (the others stay: the change rounds to less than a cent)."
                 if changing < len(rows)

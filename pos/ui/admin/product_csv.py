@@ -102,10 +102,11 @@ class CsvTransfer(QObject):
         self.dialogs.info(
             self._parent,
             "Import",
-            f"Imported {result.rows} rows: {result.created} new, {result.updated} updated, "
-            f"{result.stock_changes} stock changes."
+            f"Imported {count_of(result.rows, 'row')}: {result.created} new, "
+            f"{result.updated} updated, {count_of(result.stock_changes, 'stock change')}."
             + (
-                f" The stock column of {result.stock_ignored} existing products was left unchanged."
+                f" The stock column of {count_of(result.stock_ignored, 'existing product')} "
+                "was left unchanged."
                 if result.stock_ignored
                 else ""
             ),
