@@ -18,7 +18,7 @@ from pos.models import PriceChange, Product, utcnow
 from pos.money import from_cents, round_half_up
 from pos.services.catalog.products import category_id
 from pos.services.people.auth import require_active_manager
-from pos.services.plumbing import validation
+from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.events import EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork
 from pos.services.selling.stock import Ledger, change_stock
@@ -98,7 +98,14 @@ def percent_value(value: Any) -> Decimal:
 def new_price_cents(old_cents: int, pct: Decimal) -> int:
     """old * (1 + pct/100), rounded half-up to the cent; never below zero."""
     price = Decimal(old_cents) / 100 * (1 + pct / 100)
-    return max(0, int(round_half_up(price) * 100))
+    cents = max(0, int(round_half_up(price) * 100))
+    if cents > bounds.MAX_MONEY_CENTS:
+        raise PosError(
+            ErrorCode.VALIDATION_ERROR,
+            "The new price would exceed the largest price allowed.",
+            {"field": "percent", "max": str(Decimal(bounds.MAX_MONEY_CENTS) / 100)},
+        )
+    return cents
 
 
 class BulkService:
@@ -233,7 +240,7 @@ class BulkService:
             raise PosError(ErrorCode.VALIDATION_ERROR, "Unknown reason.", {"field": "reason"})
         clean: dict[uuid.UUID, int] = {}
         for key, value in deltas.items():
-            amount = validation.whole_number(value, "change")
+            amount = bounds.stock_change(value, "change", label="The change")
             if amount:
                 clean[validation.product_id(key)] = amount
         ids = product_ids(clean)

@@ -10,7 +10,7 @@ from pos.errors import ErrorCode, PosError
 from pos.models import Cart, CartLine, Counter, Product, StockMovement, User
 from pos.services.catalog.products import load_product
 from pos.services.people.auth import require_active_manager
-from pos.services.plumbing import validation
+from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.events import EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.services.selling.stock import Ledger, change_stock
@@ -29,7 +29,7 @@ class InventoryService:
         self, actor: Actor, product_id: Any, delta: Any, reason: str = "adjust", note: str = ""
     ) -> ProductView:
         pid = validation.product_id(product_id)
-        amount = validation.whole_number(delta, "delta")
+        amount = bounds.stock_change(delta, "delta", label="The change")
         if reason not in MANUAL_REASONS:
             raise PosError(
                 ErrorCode.VALIDATION_ERROR,
@@ -75,7 +75,7 @@ class InventoryService:
         Logged with its own reason, `stocktake`, the note saying what was counted.
         """
         pid = validation.product_id(product_id)
-        target = validation.whole_number(counted, "counted quantity", minimum=0)
+        target = bounds.stock_level(counted, "counted", label="The counted quantity")
         clean_note = validation.text(note, "note", max_length=500, required=False)
 
         def work(tx: Tx) -> ProductView:
@@ -122,6 +122,7 @@ class InventoryService:
 
     def movements(self, actor: Actor, product_id: Any, limit: int = 500) -> list[MovementView]:
         pid = validation.product_id(product_id)
+        limit = bounds.row_limit(limit)
 
         def work(tx: Tx) -> list[MovementView]:
             require_active_manager(tx, actor)

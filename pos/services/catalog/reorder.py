@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from pos.errors import ErrorCode, PosError
 from pos.files import write_text_file
 from pos.models import Cart, CartLine, Category, Product
 from pos.services.people.auth import require_active_manager
+from pos.services.plumbing import bounds
 from pos.services.plumbing.uow import Tx, UnitOfWork
 from pos.views import Actor
 
@@ -75,10 +75,10 @@ class ReorderService:
         limit: int = ALERT_LIMIT,
     ) -> list[ReorderLine]:
         """Active low-stock products, lowest stock first, with the quantity to order."""
-        if not isinstance(multiplier, int) or not 1 <= multiplier <= 100:
-            raise PosError(ErrorCode.VALIDATION_ERROR, "Multiplier must be 1 to 100.")
-        if target is not None and (not isinstance(target, int) or target < 0):
-            raise PosError(ErrorCode.VALIDATION_ERROR, "Target level must be 0 or more.")
+        multiplier = bounds.integer(multiplier, "multiplier", minimum=1, maximum=100)
+        if target is not None:
+            target = bounds.stock_level(target, "target", label="Target level")
+        limit = bounds.row_limit(limit)
 
         def work(tx: Tx) -> list[ReorderLine]:
             require_active_manager(tx, actor)

@@ -9,12 +9,10 @@ VALIDATION_ERROR naming the field.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from pos.errors import ErrorCode, PosError
-from pos.money import to_cents
-from pos.services.plumbing import validation
+from pos.services.plumbing import bounds, validation
 
 SKU_MAX = 64
 BARCODE_MAX = 64
@@ -23,9 +21,10 @@ DESCRIPTION_MAX = 5000
 CATEGORY_MAX = 80
 # Prices up to 10 million with cents: a line of 99 and an order's total still fit easily
 # in the 64-bit cents columns, and a typo like 1e30 is refused instead of overflowing.
+# (Below bounds.MAX_MONEY_CENTS, the limit for every amount of money.)
 MAX_PRICE_CENTS = 10_000_000_00
-# Stock and thresholds are 32-bit integer columns on both backends.
-MAX_QUANTITY = 2**31 - 1
+# Stock and thresholds: the stock bound (32-bit columns with room for any one change).
+MAX_QUANTITY = bounds.MAX_STOCK
 DEFAULT_THRESHOLD = 5
 TRUE_WORDS = frozenset({"1", "true", "yes", "y"})
 FALSE_WORDS = frozenset({"0", "false", "no", "n"})
@@ -68,29 +67,11 @@ def price_cents(raw: Any, *, decimal_comma: bool = False) -> int:
         raise _invalid("Price is required.", "price")
     if decimal_comma and isinstance(raw, str):
         raw = raw.strip().replace(",", ".")
-    if isinstance(raw, float):
-        raise _invalid("Price must not be a float.", "price")
-    given = raw if isinstance(raw, (Decimal, int, str)) else str(raw)
-    try:
-        cents = to_cents(given, "Price")  # refuses NaN, more than two decimals
-    except ArithmeticError:  # e.g. 1e30: more digits than Decimal's context holds
-        raise _invalid(
-            f"Price is out of range (0 to {MAX_PRICE_CENTS // 100:,}).", "price"
-        ) from None
-    if cents < 0:
-        raise _invalid("Price must not be negative.", "price")
-    if cents > MAX_PRICE_CENTS:
-        raise _invalid(
-            f"Price must not be more than {MAX_PRICE_CENTS // 100:,}.", "price", value=str(raw)
-        )
-    return cents
+    return bounds.money(raw, "price", label="Price", maximum_cents=MAX_PRICE_CENTS)
 
 
 def _quantity(raw: Any, label: str, field: str) -> int:
-    number = validation.whole_number(raw, label, minimum=0)
-    if number > MAX_QUANTITY:
-        raise _invalid(f"{label} must not be more than {MAX_QUANTITY:,}.", field)
-    return number
+    return bounds.stock_level(raw, field, label=label)
 
 
 def stock(raw: Any) -> int:

@@ -16,7 +16,7 @@ from pos.services.people.passwords import (
     verify_dummy,
     verify_password,
 )
-from pos.services.plumbing import validation
+from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.views import Actor, UserView
 
@@ -207,6 +207,7 @@ class AuthService:
         active: bool | None = None,
         password: str | None = None,
     ) -> UserView:
+        user_id = bounds.record_id(user_id, "user_id", label="User number")
         values: dict[str, Any] = {}
         if role is not None:
             values["role"] = _check_role(role)

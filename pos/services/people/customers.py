@@ -9,9 +9,15 @@ from sqlalchemy import func, insert, or_, select
 from pos.errors import ErrorCode, PosError
 from pos.models import Customer, utcnow
 from pos.services.people.auth import require_active_manager
-from pos.services.plumbing import validation
+from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.views import Actor, CustomerView
+
+
+def _customer_id(value: Any) -> int:
+    return bounds.record_id(
+        value, "customer_id", label="Customer number", code=ErrorCode.INVALID_CUSTOMER
+    )
 
 
 def _view(c: Customer) -> CustomerView:
@@ -51,6 +57,8 @@ class CustomerService:
         return self._uow.run(work, operation="customers.add", actor=actor)
 
     def update(self, actor: Actor, customer_id: int, **changes: Any) -> CustomerView:
+        customer_id = _customer_id(customer_id)
+
         def work(tx: Tx) -> CustomerView:
             require_active_manager(tx, actor)
             customer = tx.session.get(Customer, customer_id)
@@ -74,6 +82,7 @@ class CustomerService:
 
     def get(self, actor: Actor, customer_id: int) -> CustomerView:
         validation.require_actor(actor)
+        customer_id = _customer_id(customer_id)
 
         def work(tx: Tx) -> CustomerView:
             customer = tx.session.get(Customer, customer_id)
@@ -90,6 +99,7 @@ class CustomerService:
     ) -> list[CustomerView]:
         """By name, phone or e-mail (substring, case-insensitive)."""
         validation.require_actor(actor)
+        limit = bounds.row_limit(limit)
         pattern = f"%{(text or '').strip().lower()}%"
 
         def work(tx: Tx) -> list[CustomerView]:

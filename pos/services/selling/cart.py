@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from pos.errors import ErrorCode, PosError
 from pos.logs import log_cart_action
 from pos.models import MAX_LINE_QUANTITY, Cart, CartLine, Customer, utcnow
-from pos.services.plumbing import validation
+from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.events import EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.services.selling.cart_reads import (
@@ -302,10 +302,9 @@ def _not_in_cart(pid: uuid.UUID) -> PosError:
 
 def _require_active_customer(tx: Tx, customer_id: Any) -> str:
     """The customer's name, or INVALID_CUSTOMER unless registered and active."""
-    try:
-        cid = int(customer_id)
-    except (TypeError, ValueError):
-        cid = -1
+    cid = bounds.record_id(
+        customer_id, "customer_id", label="Customer number", code=ErrorCode.INVALID_CUSTOMER
+    )
     row = tx.session.execute(
         select(Customer.active, Customer.name).where(Customer.id == cid)
     ).first()

@@ -11,7 +11,7 @@ from pos.errors import ErrorCode, PosError
 from pos.models import Cart, CartLine, Counter, Product, StockMovement, User, utcnow
 from pos.money import from_cents
 from pos.services.people.auth import require_active_manager
-from pos.services.plumbing import validation
+from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.events import Change, ChangeKind, EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.services.selling.stock import Ledger, change_stock
@@ -90,12 +90,7 @@ class CartsAdminService:
     def release(self, actor: Actor, cart_id: Any, note: str = "") -> OpenCartView:
         """Give every line's stock back and close the cart. Clerks: own counter only."""
         validation.require_actor(actor)
-        try:
-            cid = int(cart_id)
-        except (TypeError, ValueError):
-            raise PosError(
-                ErrorCode.CART_NOT_FOUND, "That cart does not exist.", {"cart_id": str(cart_id)}
-            ) from None
+        cid = bounds.record_id(cart_id, "cart_id", label="Cart number")
 
         def work(tx: Tx) -> tuple[OpenCartView, list[Any]]:
             row = tx.session.execute(
@@ -186,7 +181,7 @@ class CartsAdminService:
 
     def release_older_than(self, actor: Actor, hours: float) -> list[OpenCartView]:
         validation.require_manager(actor)
-        cutoff = utcnow() - timedelta(hours=float(hours))
+        cutoff = utcnow() - timedelta(hours=bounds.hours(hours, "hours", label="Age"))
         stale = [c for c in self.open_carts(actor) if c.active_at <= cutoff]
         released = []
         for cart in stale:

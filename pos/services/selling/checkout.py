@@ -16,7 +16,7 @@ from pos.errors import ErrorCode, PosError
 from pos.models import Cart, Order, OrderItem, Payment, User, utcnow
 from pos.models.base import UtcDateTime
 from pos.money import from_cents, to_cents
-from pos.services.plumbing import validation
+from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.events import EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.services.pricing.totals import totals
@@ -43,14 +43,14 @@ def parse_payments(payments: Any) -> list[tuple[str, int]]:
                 f"Unknown payment method {method!r}.",
                 {"method": method, "allowed": list(PAYMENT_METHODS)},
             )
-        try:
-            cents = to_cents(amount, "payment amount")
-        except PosError as err:
-            raise PosError(ErrorCode.INVALID_PAYMENT, err.message, err.details) from None
-        if cents <= 0:
-            raise PosError(
-                ErrorCode.INVALID_PAYMENT, "Payment amounts must be positive.", {"method": method}
-            )
+        cents = bounds.money(
+            amount,
+            "payment",
+            label="A payment",
+            minimum_cents=1,
+            maximum_cents=bounds.MAX_PAYMENT_CENTS,
+            code=ErrorCode.INVALID_PAYMENT,
+        )
         parsed.append((method, cents))
     if not parsed:
         raise PosError(ErrorCode.INVALID_PAYMENT, "No payment was given.")
@@ -186,6 +186,8 @@ class CheckoutService:
     ) -> OrderView:
         counter_id = validation.require_counter(actor)
         parsed = parse_payments(payments)
+        if cart_id is not None:
+            cart_id = bounds.record_id(cart_id, "cart_id", label="Cart number")
 
         def work(tx: Tx) -> OrderView:
             cart = self._lock_cart(tx, actor, counter_id, cart_id)

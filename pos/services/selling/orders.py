@@ -7,7 +7,7 @@ from sqlalchemy import select
 from pos.errors import ErrorCode, PosError
 from pos.models import Counter, Customer, Order, OrderItem, Payment, StoreSettings, User
 from pos.money import from_cents
-from pos.services.plumbing import validation
+from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.views import Actor, OrderLineView, OrderView, PaymentView
 
@@ -86,6 +86,7 @@ class OrderService:
     def recent(self, actor: Actor, limit: int = 20) -> list[OrderView]:
         """This counter's latest orders (a manager without a counter sees every counter's)."""
         validation.require_actor(actor)
+        limit = bounds.row_limit(limit)
 
         def work(tx: Tx) -> list[OrderView]:
             stmt = select(Order.id).order_by(Order.id.desc()).limit(limit)

@@ -18,6 +18,7 @@ from sqlalchemy import Table, bindparam, insert, select, text, update
 from pos.errors import ErrorCode, PosError
 from pos.logs import log_stock_update
 from pos.models import Product, StockMovement, utcnow
+from pos.services.plumbing.bounds import MAX_ID, MAX_STOCK
 from pos.services.plumbing.uow import Tx
 
 STOCK_CHANNEL = "pos_stock"
@@ -51,7 +52,7 @@ _PG_CHANGE = text(
            SET stock_quantity = stock_quantity + CAST(:delta AS INTEGER),
                updated_at = CAST(:now AS TIMESTAMP)
          WHERE id = :product_id
-           AND stock_quantity + CAST(:delta AS INTEGER) >= 0
+           AND stock_quantity + CAST(:delta AS INTEGER) BETWEEN 0 AND CAST(:max_stock AS INTEGER)
            AND (active OR NOT CAST(:require_active AS BOOLEAN))
      RETURNING id, stock_quantity, price_cents, name, sku
     ), moved AS (
@@ -88,6 +89,7 @@ def change_stock(
             _PG_CHANGE,
             {
                 "delta": delta,
+                "max_stock": _ceiling(delta),
                 "now": now.replace(tzinfo=None),
                 "product_id": product_id,
                 "require_active": require_active,
@@ -107,6 +109,26 @@ def change_stock(
     return _logged(tx, row, delta, ledger.reason)
 
 
+def _ceiling(delta: int) -> int:
+    """The highest level a change may leave: MAX_STOCK for additions; a removal is never
+    refused for a level that an older version let above the bound."""
+    return MAX_STOCK if delta > 0 else MAX_ID
+
+
+def _refuse_overfill(product_id: uuid.UUID, stock: int, delta: int) -> NoReturn:
+    raise PosError(
+        ErrorCode.VALIDATION_ERROR,
+        f"Stock cannot exceed {MAX_STOCK:,}: {stock:,} plus {delta:,} is more.",
+        {
+            "field": "delta",
+            "stock": stock,
+            "delta": delta,
+            "max": MAX_STOCK,
+            "product_id": str(product_id),
+        },
+    )
+
+
 def _sqlite_change(
     tx: Tx,
     product_id: uuid.UUID,
@@ -117,7 +139,11 @@ def _sqlite_change(
 ) -> tuple[uuid.UUID, int, int, str, str] | None:
     stmt = (
         update(Product)
-        .where(Product.id == product_id, Product.stock_quantity + delta >= 0)
+        .where(
+            Product.id == product_id,
+            Product.stock_quantity + delta >= 0,
+            Product.stock_quantity + delta <= _ceiling(delta),
+        )
         .values(stock_quantity=Product.stock_quantity + delta, updated_at=now)
         .returning(
             Product.id, Product.stock_quantity, Product.price_cents, Product.name, Product.sku
@@ -155,6 +181,8 @@ def _raise_refusal(tx: Tx, product_id: uuid.UUID, requested: int) -> NoReturn:
             ErrorCode.PRODUCT_NOT_FOUND, "Product not found.", {"product_id": str(product_id)}
         )
     active, available, name = found
+    if requested < 0 and available - requested > MAX_STOCK:
+        _refuse_overfill(product_id, available, -requested)
     if not active:
         raise PosError(
             ErrorCode.PRODUCT_INACTIVE,

@@ -32,6 +32,7 @@ from pos.files import write_text_file
 from pos.models import Cart, FailedOperation, Order, OrderItem, Product, StockMovement
 from pos.money import from_cents, round_half_up
 from pos.services.people.auth import require_active_manager
+from pos.services.plumbing import bounds
 from pos.services.plumbing.uow import Tx, UnitOfWork
 from pos.views import Actor
 
@@ -118,6 +119,7 @@ class ReportService:
     def sales_report(
         self, actor: Actor, start: date, end: date, tz: tzinfo = UTC, *, top: int = TOP_LIMIT
     ) -> SalesReport:
+        top = bounds.row_limit(top, "top")
         lo, hi = day_bounds(start, end, tz)
 
         def work(tx: Tx) -> SalesReport:

@@ -8,9 +8,9 @@ from sqlalchemy import func, select, update
 
 from pos.errors import ErrorCode, PosError
 from pos.models import StoreSettings
-from pos.money import from_cents, ppm_to_rate, rate_to_ppm, to_cents
+from pos.money import from_cents, ppm_to_rate, rate_to_ppm
 from pos.services.people.auth import require_active_manager
-from pos.services.plumbing import validation
+from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.events import Change, ChangeKind, EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.views import Actor, StoreSettingsView
@@ -48,9 +48,11 @@ class SettingsService:
             elif key == "tax_rate":
                 values["tax_rate_ppm"] = rate_to_ppm(value, "Tax rate")
             elif key == "shipping_fee":
-                values["shipping_fee_cents"] = _non_negative(value, "Shipping fee")
+                values["shipping_fee_cents"] = bounds.money(value, key, label="Shipping fee")
             elif key == "free_shipping_threshold":
-                values["free_shipping_over_cents"] = _non_negative(value, "Free-shipping threshold")
+                values["free_shipping_over_cents"] = bounds.money(
+                    value, key, label="Free-shipping threshold"
+                )
             elif key == "currency":
                 code = validation.text(value, "Currency", max_length=3).upper()
                 if len(code) != 3 or not code.isalpha():
@@ -81,20 +83,13 @@ class SettingsService:
         return view
 
 
-def _non_negative(value: Any, field: str) -> int:
-    cents = to_cents(value, field)
-    if cents < 0:
-        raise PosError(ErrorCode.VALIDATION_ERROR, f"{field} must not be negative.")
-    return cents
-
-
 # Above this, "confirm large cash" would never trigger: every typo would pass unasked.
 CASH_CONFIRM_MAX_CENTS = 100_000_000
 
 
 def _cash_confirm_bound(value: Any) -> int:
     field = "Cash above the total that needs a confirmation"
-    cents = to_cents(value, field)
+    cents = bounds.money(value, "cash_confirm_over_total", label=field)
     if not 100 <= cents <= CASH_CONFIRM_MAX_CENTS:
         raise PosError(
             ErrorCode.VALIDATION_ERROR,
