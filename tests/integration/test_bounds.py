@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from pos.errors import ErrorCode, PosError
 from pos.models import Order, Product, StockMovement
+from pos.services.catalog import rules
 from pos.services.plumbing import bounds
 
 
@@ -58,7 +59,7 @@ def test_prices_out_of_range(store, manager, make_product, price):
 
 
 def test_largest_price_is_accepted_and_summed_without_overflow(store, manager, clerk, make_product):
-    top = Decimal(bounds.MAX_MONEY_CENTS) / 100
+    top = Decimal(rules.MAX_PRICE_CENTS) / 100
     p = make_product(price=str(top), stock=200)
     q = make_product(price=str(top), stock=200)
     store.cart.add(clerk, p.id, 99)
@@ -205,3 +206,17 @@ def test_csv_import_refuses_hostile_prices_and_stock(store, manager):
     assert exc.value.code == ErrorCode.VALIDATION_ERROR
     assert [e["line"] for e in exc.value.details["errors"]] == [2, 3, 4]
     assert _state(store) == before
+
+
+def test_bulk_price_change_cannot_push_a_price_past_the_bound(store, manager, make_product):
+    p = make_product(price=str(Decimal(rules.MAX_PRICE_CENTS) / 100 - 1))
+    _refused(
+        store,
+        ErrorCode.VALIDATION_ERROR,
+        "percent",
+        store.bulk.change_price_percent,
+        manager,
+        [p.id],
+        10,
+    )
+    assert store.catalog.get(manager, p.id).price == p.price

@@ -120,12 +120,12 @@ def _targets(store, manager, clerk, product, customer_id) -> dict[str, Callable[
             manager, free_shipping_threshold=v
         ),
         "settings.update(tax_rate)": lambda v: store.settings.update(manager, tax_rate=v),
-        "products_admin.rows(offset)": lambda v: store.products_admin.rows(
-            manager, query, offset=v
-        ),
         "products_admin.rows(limit)": lambda v: store.products_admin.rows(manager, query, limit=v),
         "bulk.adjust_stock(deltas)": lambda v: store.bulk.adjust_stock(manager, {pid: v}),
         "bulk.change_price_percent(percent)": lambda v: store.bulk.change_price_percent(
+            manager, [pid], v
+        ),
+        "bulk.preview_price_percent(percent)": lambda v: store.bulk.preview_price_percent(
             manager, [pid], v
         ),
         "reorder.reorder_list(multiplier)": lambda v: store.reorder.reorder_list(

@@ -16,6 +16,7 @@ from sqlalchemy import Table, bindparam, insert, select, text, update
 from pos.errors import ErrorCode, PosError
 from pos.models import PriceChange, Product, utcnow
 from pos.money import from_cents, round_half_up
+from pos.services.catalog import rules
 from pos.services.catalog.products import category_id
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import bounds, validation
@@ -99,11 +100,11 @@ def new_price_cents(old_cents: int, pct: Decimal) -> int:
     """old * (1 + pct/100), rounded half-up to the cent; never below zero."""
     price = Decimal(old_cents) / 100 * (1 + pct / 100)
     cents = max(0, int(round_half_up(price) * 100))
-    if cents > bounds.MAX_MONEY_CENTS:
+    if cents > rules.MAX_PRICE_CENTS:
         raise PosError(
             ErrorCode.VALIDATION_ERROR,
             "The new price would exceed the largest price allowed.",
-            {"field": "percent", "max": str(Decimal(bounds.MAX_MONEY_CENTS) / 100)},
+            {"field": "percent", "max": str(Decimal(rules.MAX_PRICE_CENTS) / 100)},
         )
     return cents
 
