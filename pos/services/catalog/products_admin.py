@@ -33,7 +33,7 @@ from pos.services.catalog.search import (
     page_limit,
 )
 from pos.services.people.auth import require_active_manager
-from pos.services.plumbing import bounds, validation
+from pos.services.plumbing import validation
 from pos.services.plumbing.events import Change, ChangeKind, EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork
 from pos.views import Actor, ProductView
@@ -168,7 +168,6 @@ class ProductsAdminService:
         if after is not None and not isinstance(after, AdminProductRow):
             raise PosError(ErrorCode.VALIDATION_ERROR, "Page after a row shown.")
         after_key = [read(after) for read in readers] if after is not None else None
-        limit = bounds.row_limit(limit)
 
         def work(tx: Tx) -> list[AdminProductRow]:
             require_active_manager(tx, actor)
