@@ -33,6 +33,9 @@ from pos.views import Actor, PriceChangeView, ProductPage, ProductView
 
 __all__ = ["SEARCH_INDEX_OBJECTS", "CatalogService", "category_id", "load_product"]
 
+# The expression index on lower(sku) that serves case-insensitive scans (migration 0009).
+SKU_LOOKUP_INDEX = "ix_products_sku_lower"
+
 # Each sort: the SQL key (ending in the unique id, for key paging) and how to read the
 # same key from a ProductView (the `after` row of the previous page).
 SORTS: dict[str, tuple[tuple[Any, Callable[[ProductView], Any]], ...]] = {
@@ -88,16 +91,31 @@ class CatalogService:
         return self._uow.run(work, operation="catalog.get_many", actor=actor, write=False)
 
     def find_code(self, actor: Actor, code: str) -> ProductView:
-        """Scanner lookup: exact barcode first, then exact SKU."""
+        """Scanner lookup: exact barcode first, then the SKU whatever its case (the exact
+        spelling wins if two SKUs differ only in case)."""
         validation.require_actor(actor)
         clean = str(code or "").strip()
 
         def work(tx: Tx) -> ProductView:
             if clean:
-                for column in (Product.barcode, Product.sku):
-                    row = tx.session.execute(product_select().where(column == clean)).first()
-                    if row is not None:
-                        return to_view(row)
+                row = tx.session.execute(product_select().where(Product.barcode == clean)).first()
+                if row is not None:
+                    return to_view(row)
+                rows = tx.session.execute(
+                    product_select()
+                    .where(func.lower(Product.sku) == func.lower(clean))  # SKU_LOOKUP_INDEX
+                    .order_by((Product.sku == clean).desc(), Product.sku)
+                    .limit(2)
+                ).all()
+                if len(rows) == 1 or (rows and rows[0].sku == clean):
+                    return to_view(rows[0])
+                if rows:
+                    raise PosError(
+                        ErrorCode.PRODUCT_NOT_FOUND,
+                        f"Several products have the code {clean!r} in other cases; "
+                        "type the SKU exactly.",
+                        {"code": clean[:64], "matches": [r.sku for r in rows]},
+                    )
             raise PosError(
                 ErrorCode.PRODUCT_NOT_FOUND,
                 f"No product has the code {clean!r}.",
