@@ -60,7 +60,8 @@ class CartPanel(QFrame):
         self.busy.setToolTip("Saving to the store database\u2026 (scans are queued)")
         self.busy.hide()
 
-        self.scan_field = QLineEdit(objectName="scanField")
+        self.scan_field = QLineEdit()
+        self.scan_field.setObjectName("scanField")
         self.scan_field.setPlaceholderText("Scan or type a barcode / SKU, Enter  (F3)")
         self.scan_field.setToolTip("Scanner entry: barcode or SKU then Enter adds one (F3)")
         self.scan_field.setAccessibleName("Scanner code")

@@ -188,7 +188,11 @@ class ShortcutsDialog(QDialog):
         self.resize(560, min(720, 90 + 30 * len(rows)))
 
     def rows(self) -> list[tuple[str, ...]]:
+        def text(row: int, column: int) -> str:
+            item = self.table.item(row, column)
+            return item.text() if item is not None else ""
+
         return [
-            tuple(self.table.item(r, c).text() for c in range(self.table.columnCount()))
+            tuple(text(r, c) for c in range(self.table.columnCount()))
             for r in range(self.table.rowCount())
         ]

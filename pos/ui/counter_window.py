@@ -108,7 +108,8 @@ class CounterWindow(QMainWindow):
 
     # -- building ------------------------------------------------------------------------
     def _build_ui(self) -> None:
-        header = QFrame(objectName="header")
+        header = QFrame()
+        header.setObjectName("header")
         header.setFixedHeight(54)
         self.store_label = plain_label("", "storeTitle")
         self.user_label = plain_label("")

@@ -38,7 +38,9 @@ def two_lines(text: str, metrics: QFontMetrics, width: int) -> list[str]:
 
 
 class ProductDelegate(QStyledItemDelegate):
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(  # noqa: N802
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         return QSize(TILE)
 
     def paint(

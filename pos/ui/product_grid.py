@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos.errors import PosError
 from pos.services.facade import Store
 from pos.ui.login_dialog import plain_label
 from pos.ui.plural import plural
@@ -163,9 +162,12 @@ class ProductBrowser(QWidget):
         store, actor = self.store, self._actor()
         self.runner.query(
             lambda: store.catalog.get_many(actor, ids),
-            self.model.refresh_products,
+            self._refreshed,
             lambda err: log.warning("product refresh failed: %r", err),
         )
+
+    def _refreshed(self, products: list[ProductView]) -> None:
+        self.model.refresh_products(products)
 
     def _show_result_count(self) -> None:
         rows = self.model.rowCount()
@@ -193,7 +195,3 @@ class ProductBrowser(QWidget):
         self.grid.setFocus()
         if not self.grid.currentIndex().isValid() and self.model.rowCount():
             self.grid.setCurrentIndex(self.model.index(0, 0))
-
-
-def failed_message(err: object) -> str:
-    return err.message if isinstance(err, PosError) else str(err)

@@ -68,7 +68,7 @@ class _Load(QRunnable):
             try:
                 self._target.parent.mkdir(parents=True, exist_ok=True)
                 partial = self._target.with_suffix(".part")
-                if image.save(str(partial), "PNG"):
+                if image.save(str(partial), "PNG"):  # type: ignore[call-overload]
                     partial.replace(self._target)
             except OSError:
                 log.warning("cannot write thumbnail cache %s", self._target)
@@ -102,8 +102,8 @@ class ThumbnailCache(QObject):
     def pixmap(self, name: str | None) -> QPixmap | None:
         if not name or name in self._missing:
             return None
-        found = QPixmapCache.find(self._key(name))
-        if found is not None and not found.isNull():
+        found = QPixmap()
+        if QPixmapCache.find(self._key(name), found) and not found.isNull():
             return found
         if name not in self._in_flight and not self._closed:
             self._start(name)

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from pos.services.facade import Store
 from pos.ui.admin.words import error_text
 from pos.ui.dialogs import Dialogs
 from pos.ui.worker import TaskRunner
@@ -16,7 +17,7 @@ from pos.views import Actor
 class AdminPanel(QWidget):
     def __init__(
         self,
-        store: Any,
+        store: Store,
         actor: Actor,
         tasks: TaskRunner,
         dialogs: Dialogs,

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QMenu, QPushButton, QWidget
 
+from pos.services.facade import Store
 from pos.ui.admin.bulk_price_dialog import BulkPriceDialog
 from pos.ui.admin.words import error_text
 from pos.ui.dialogs import Dialogs
@@ -22,7 +23,7 @@ class BulkActions(QObject):
 
     def __init__(
         self,
-        store: Any,
+        store: Store,
         actor: Actor,
         tasks: TaskRunner,
         dialogs: Dialogs,

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
 
 from pos.errors import PosError
 from pos.services.catalog.csv_io import ImportPreview
+from pos.services.facade import Store
 from pos.ui.admin.words import error_text
 from pos.ui.dialogs import Dialogs
 from pos.ui.plural import count_of
@@ -22,7 +23,7 @@ class CsvTransfer(QObject):
     imported = Signal()  # products were created or changed: the table reloads once
 
     def __init__(
-        self, store: Any, actor: Actor, tasks: TaskRunner, dialogs: Dialogs, parent: QWidget
+        self, store: Store, actor: Actor, tasks: TaskRunner, dialogs: Dialogs, parent: QWidget
     ) -> None:
         super().__init__(parent)
         self.store, self.actor, self.tasks, self.dialogs = store, actor, tasks, dialogs

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from pos.money import format_money
+from pos.services.facade import Store
 from pos.ui.admin.list_model import Column, ListTableModel
 from pos.ui.admin.widgets import plain_label, set_column_widths, table_view
 from pos.ui.admin.words import reason_text
@@ -47,7 +48,7 @@ def price_model(currency: str) -> ListTableModel[PriceChangeView]:
 class ProductHistory(QWidget):
     def __init__(
         self,
-        store: Any,
+        store: Store,
         actor: Actor,
         tasks: TaskRunner,
         on_error: Any,

@@ -21,6 +21,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from pos.money import format_money
 from pos.services.catalog.products_admin import AdminProductRow, ProductQuery
+from pos.services.facade import Store
 from pos.ui.admin.list_model import ALERT_BRUSH, LEFT, RIGHT
 from pos.ui.dialogs import plain_tooltip
 from pos.ui.worker import TaskRunner
@@ -93,7 +94,7 @@ class AdminProductModel(QAbstractTableModel):
         self._generation = 0
 
     @classmethod
-    def for_store(cls, store: Any, actor: Actor, tasks: TaskRunner, currency: str = "USD"):
+    def for_store(cls, store: Store, actor: Actor, tasks: TaskRunner, currency: str = "USD"):
         admin = store.products_admin
         return cls(
             lambda q, after, limit: admin.rows(actor, q, after=after, limit=limit),

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos.services.catalog.products_admin import ProductQuery
+from pos.services.facade import Store
 from pos.ui.admin.product_bulk import BulkActions
 from pos.ui.admin.product_csv import CsvTransfer
 from pos.ui.admin.product_dialog import ProductDialog
@@ -51,7 +52,7 @@ class ProductsPanel(QWidget):
 
     def __init__(
         self,
-        store: Any,
+        store: Store,
         actor: Actor,
         tasks: TaskRunner,
         dialogs: Dialogs,

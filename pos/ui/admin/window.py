@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
 
 from pos.errors import ErrorCode, PosError
+from pos.services.facade import Store
 from pos.services.plumbing.events import Change, ChangeKind, new_initiator
 from pos.ui.admin.alerts_panel import AlertsPanel
 from pos.ui.admin.carts_panel import CartsPanel
@@ -33,7 +34,7 @@ GEOMETRY_KEY = "admin_window"
 class AdminWindow(QMainWindow):
     def __init__(
         self,
-        store: Any,
+        store: Store,
         actor: Actor,
         dialogs: Dialogs | None = None,
         parent: QWidget | None = None,
@@ -190,7 +191,7 @@ class AdminWindow(QMainWindow):
 
 
 def open_admin_window(
-    store: Any, actor: Actor, parent: QWidget | None = None, dialogs: Dialogs | None = None
+    store: Store, actor: Actor, parent: QWidget | None = None, dialogs: Dialogs | None = None
 ) -> AdminWindow:
     """Build and show the admin window (the counter's menu and `pos admin` call this):
     where it was last time, or maximised the first time."""
