@@ -35,7 +35,13 @@ def test_insufficient_stock_on_update(store, clerk, make_product):
     p = make_product(stock=3)
     store.cart.add(clerk, p.id, 1)
     err = refused(store, ErrorCode.INSUFFICIENT_STOCK, store.cart.update, clerk, p.id, 9)
-    assert err.details == {"requested": 8, "available": 2, "product_id": str(p.id)}
+    assert err.details == {
+        "requested": 8,
+        "available": 2,
+        "in_this_cart": 1,
+        "in_other_carts": 0,
+        "product_id": str(p.id),
+    }
 
 
 def test_product_not_found(store, clerk):

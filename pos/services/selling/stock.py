@@ -11,15 +11,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NoReturn, cast
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, text, update
+from sqlalchemy import Table, bindparam, insert, text, update
 
 from pos.errors import ErrorCode, PosError
 from pos.logs import log_stock_update
 from pos.models import Product, StockMovement, utcnow
 from pos.services.plumbing.bounds import MAX_ID, MAX_STOCK
 from pos.services.plumbing.uow import Tx
+from pos.services.selling.refusals import raise_refusal
 
 STOCK_CHANNEL = "pos_stock"
 
@@ -105,7 +106,7 @@ def change_stock(
     else:
         row = _sqlite_change(tx, product_id, delta, ledger, now, require_active)
     if row is None:
-        _raise_refusal(tx, product_id, -delta)
+        raise_refusal(tx, product_id, -delta, ledger.cart_id)
     return _logged(tx, row, delta, ledger.reason)
 
 
@@ -113,20 +114,6 @@ def _ceiling(delta: int) -> int:
     """The highest level a change may leave: MAX_STOCK for additions; a removal is never
     refused for a level that an older version let above the bound."""
     return MAX_STOCK if delta > 0 else MAX_ID
-
-
-def _refuse_overfill(product_id: uuid.UUID, stock: int, delta: int) -> NoReturn:
-    raise PosError(
-        ErrorCode.VALIDATION_ERROR,
-        f"Stock cannot exceed {MAX_STOCK:,}: {stock:,} plus {delta:,} is more.",
-        {
-            "field": "delta",
-            "stock": stock,
-            "delta": delta,
-            "max": MAX_STOCK,
-            "product_id": str(product_id),
-        },
-    )
 
 
 def _sqlite_change(
@@ -169,31 +156,6 @@ def _sqlite_change(
         )
     )
     return (row[0], row[1], row[2], row[3], row[4])
-
-
-def _raise_refusal(tx: Tx, product_id: uuid.UUID, requested: int) -> NoReturn:
-    """No row came back: say exactly why (not found, inactive, or not enough stock)."""
-    found = tx.session.execute(
-        select(Product.active, Product.stock_quantity, Product.name).where(Product.id == product_id)
-    ).first()
-    if found is None:
-        raise PosError(
-            ErrorCode.PRODUCT_NOT_FOUND, "Product not found.", {"product_id": str(product_id)}
-        )
-    active, available, name = found
-    if requested < 0 and available - requested > MAX_STOCK:
-        _refuse_overfill(product_id, available, -requested)
-    if not active:
-        raise PosError(
-            ErrorCode.PRODUCT_INACTIVE,
-            f"{name} is no longer sold.",
-            {"product_id": str(product_id)},
-        )
-    raise PosError(
-        ErrorCode.INSUFFICIENT_STOCK,
-        f"Only {available} left of {name}." if available else f"{name} is out of stock.",
-        {"requested": requested, "available": available, "product_id": str(product_id)},
-    )
 
 
 # -- cart lines with their stock, one statement each on PostgreSQL ----------------------
@@ -282,7 +244,7 @@ def take_for_cart(
         tx, _PG_TAKE_FOR_CART, product_id, user_id, counter_id, cart_id, qty=qty
     )
     if row is None:
-        _raise_refusal(tx, product_id, qty)
+        raise_refusal(tx, product_id, qty, cart_id)
     return CartLineChange(_logged(tx, row, -qty, "cart_add"), row[5], row[6])
 
 
