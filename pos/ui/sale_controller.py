@@ -59,6 +59,7 @@ class SaleController(QObject):
         self.cart = empty_cart(actor.counter_code)
         self.online = True
         self.pending_scans = 0
+        self._voiding: set[int] = set()  # carts this counter is releasing itself
         self.settings: StoreSettingsView | None = None  # set by the window when read
         runner.writingChanged.connect(self.busyChanged)
 
@@ -222,16 +223,22 @@ class SaleController(QObject):
         if not self.can_sell() or cart_id is None:
             return False
         store, actor = self.store, self.actor
+        self._voiding.add(cart_id)
 
         def work() -> CartView:
             store.carts.release(actor, cart_id, note="voided at the counter")
             return store.cart.current(actor)
 
         def done(cart: CartView) -> None:
+            self._voiding.discard(cart_id)
             self._apply(cart)
             self.noticed.emit("success", "Sale voided; the items are back in stock.")
 
-        self.runner.write(work, done, self._failed)
+        def failed(err: PosError) -> None:
+            self._voiding.discard(cart_id)
+            self._failed(err)
+
+        self.runner.write(work, done, failed)
         return True
 
     # -- changes made elsewhere ----------------------------------------------------------
@@ -239,7 +246,8 @@ class SaleController(QObject):
         """A manager released this counter's cart: say so at once and show it empty."""
         if change.kind != ChangeKind.CARTS or change.initiated_by(initiator):
             return
-        if self.cart.cart_id is None or self.cart.cart_id not in change.ids:
+        cart_id = self.cart.cart_id
+        if cart_id is None or cart_id not in change.ids or cart_id in self._voiding:
             return
         self._apply(empty_cart(self.actor.counter_code))
         self.noticed.emit("error", RELEASED_NOTICE)

@@ -43,6 +43,10 @@ class ChangeKind(StrEnum):
     RESYNC = "resync"  # the live link was lost and is back: reload everything shown
 
 
+# PostgreSQL NOTIFY channel for released carts (payload: the cart id); the live listener
+# turns it into Change(CARTS). Here, not in live.py, so services need not import psycopg.
+CARTS_CHANNEL = "pos_carts"
+
 _current_initiator: ContextVar[str | None] = ContextVar("pos_change_initiator", default=None)
 
 

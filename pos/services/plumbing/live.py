@@ -34,7 +34,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL
 
 from pos.db import PG_TCP_OPTIONS
-from pos.services.plumbing.events import Change, ChangeKind, EventHub
+from pos.services.plumbing.events import CARTS_CHANNEL, Change, ChangeKind, EventHub
 
 log = logging.getLogger("pos.live")
 
@@ -45,6 +45,7 @@ CHANNEL_KINDS = {
     STOCK_CHANNEL: ChangeKind.STOCK,
     PRODUCT_CHANNEL: ChangeKind.PRODUCT,
     SETTINGS_CHANNEL: ChangeKind.SETTINGS,
+    CARTS_CHANNEL: ChangeKind.CARTS,
 }
 
 StateListener = Callable[[bool], None]
@@ -249,9 +250,19 @@ class PgListener(LiveSync):
             if kind == "settings":
                 self._publish(Change(ChangeKind.SETTINGS, echo=echo))
             else:
-                ids = _parse_ids(payloads)
+                ids = _parse_cart_ids(payloads) if kind == "carts" else _parse_ids(payloads)
                 if ids:
                     self._publish(Change(kind, ids, echo=echo))
+
+
+def _parse_cart_ids(payloads: Iterable[str | bytes]) -> tuple[int, ...]:
+    ids: set[int] = set()
+    for payload in payloads:
+        try:
+            ids.add(int(payload.decode() if isinstance(payload, bytes) else payload))
+        except (ValueError, UnicodeDecodeError):
+            log.warning("ignoring cart notification payload %r", payload)
+    return tuple(sorted(ids))
 
 
 def _parse_ids(payloads: Iterable[str | bytes]) -> tuple[uuid.UUID, ...]:
@@ -282,6 +293,7 @@ class SqlitePoller(LiveSync):
         self._last_movement = 0
         self._recent: dict[str, str] = {}  # product id -> updated_at within the lookback
         self._settings: tuple[Any, ...] | None = None
+        self._released: set[int] = set()  # carts released within the lookback
         self._lost = False
 
     def _run(self) -> None:
@@ -337,6 +349,7 @@ class SqlitePoller(LiveSync):
             stock = self._new_movements(conn)
             edited = self._edited_products(conn)
             settings = tuple(conn.execute("SELECT * FROM store_settings ORDER BY id").fetchall())
+            released = self._released_carts(conn)
         finally:
             conn.execute("COMMIT")
         settings_changed = self._settings is not None and settings != self._settings
@@ -351,7 +364,26 @@ class SqlitePoller(LiveSync):
             changes.append(Change(ChangeKind.PRODUCT, tuple(sorted(products))))
         if settings_changed:
             changes.append(Change(ChangeKind.SETTINGS))
+        if released:
+            # Marked as a possible echo: this poller cannot tell whose commit it saw, and a
+            # cart this process released itself was already announced by the service.
+            changes.append(Change(ChangeKind.CARTS, tuple(sorted(released)), echo=True))
         return changes
+
+    def _released_carts(self, conn: sqlite3.Connection) -> set[int]:
+        """Carts released since the last poll (checked-out carts are not news)."""
+        newest = conn.execute(
+            "SELECT max(closed_at) FROM carts WHERE status = 'released'"
+        ).fetchone()[0]
+        if newest is None:
+            return set()
+        since = _shift(newest, -PRODUCT_LOOKBACK)
+        rows = conn.execute(
+            "SELECT id FROM carts WHERE status = 'released' AND closed_at >= ?", (since,)
+        ).fetchall()
+        recent = {row[0] for row in rows}
+        new, self._released = recent - self._released, recent
+        return new
 
     def _new_movements(self, conn: sqlite3.Connection) -> set[uuid.UUID]:
         rows = conn.execute(

@@ -12,7 +12,7 @@ from pos.models import Cart, CartLine, Counter, Product, StockMovement, User, ut
 from pos.money import from_cents
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import bounds, validation
-from pos.services.plumbing.events import Change, ChangeKind, EventHub
+from pos.services.plumbing.events import CARTS_CHANNEL, Change, ChangeKind, EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.services.selling.stock import Ledger, change_stock
 from pos.views import Actor, CartLineView, OpenCartView
@@ -162,6 +162,8 @@ class CartsAdminService:
                 .where(Cart.id == cid)
                 .values(status="released", closed_at=now, closed_by=actor.user_id, updated_at=now)
             )
+            if tx.is_postgres:  # the counter whose cart this was hears it at once
+                tx.session.execute(select(func.pg_notify(CARTS_CHANNEL, str(cid))))
             view = OpenCartView(
                 cid,
                 row.code,
