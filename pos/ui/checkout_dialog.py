@@ -44,6 +44,7 @@ from pos.ui.login_dialog import plain_label
 from pos.ui.money_widgets import (
     disarm_default_buttons,
     keep_place_when_hidden,
+    mark_error,
     money_field,
     plain_button,
 )
@@ -64,6 +65,7 @@ from pos.views import Actor, CartView, CustomerView, OrderView, StoreSettingsVie
 __all__ = ["CheckoutDialog", "parse_amount", "quick_cash"]
 
 QUICK_CASH_BUTTONS = 3
+LONG_AMOUNT_CHARS = 14  # "$1,000,000.00" and shorter at full size
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -106,6 +108,8 @@ class CheckoutDialog(QDialog):
         self._customer_timer = QTimer(self, singleShot=True, interval=250)
         self._customer_timer.timeout.connect(self._search_customers)
         self._show_totals()
+        self.change_label.ensurePolished()  # its height at full size, kept for long amounts
+        self.change_label.setMinimumHeight(self.change_label.sizeHint().height())
         fix_minimum_size(self, extra_height=140)  # customer matches and an error line
         self.cash.setFocus()
         self._load_settings()
@@ -326,6 +330,8 @@ class CheckoutDialog(QDialog):
             self.change_label.setText(money(check.change))
             state = "ok"
         self.change_label.setProperty("state", state)
+        # a fortune (a scan in the cash field) must still fit, if smaller
+        self.change_label.setProperty("long", len(self.change_label.text()) > LONG_AMOUNT_CHARS)
         self.change_label.style().unpolish(self.change_label)
         self.change_label.style().polish(self.change_label)
         self.large_cash_note.setText(
@@ -334,6 +340,8 @@ class CheckoutDialog(QDialog):
         )
         self.large_cash_note.setVisible(check.large_cash)
         self._show_check_error(check)
+        for name, field in (("cash", self.cash), ("card", self.card)):
+            mark_error(field, check.problem_field == name)
         self._update_quick_buttons(check)
         self.card_button.setText("Rest on c&ard  F6" if check.cash else "All on c&ard  F6")
         room = check.card_room if check.cash is not None else Decimal("0.00")

@@ -45,3 +45,12 @@ def keep_place_when_hidden(widget: QWidget) -> None:
     policy = widget.sizePolicy()
     policy.setRetainSizeWhenHidden(True)
     widget.setSizePolicy(policy)
+
+
+def mark_error(field: QLineEdit, error: bool) -> None:
+    """Red frame on the field whose amount is wrong (the style sheet's [error=true])."""
+    if field.property("error") == error:
+        return
+    field.setProperty("error", error)
+    field.style().unpolish(field)
+    field.style().polish(field)

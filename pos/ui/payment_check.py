@@ -57,6 +57,7 @@ class PaymentCheck:
     short: Decimal  # still to pay (0 when covered)
     change: Decimal  # handed back out of the cash
     problem: str  # a mistake to fix before confirming ("" when none)
+    problem_field: str  # "cash" | "card" | "" : where the mistake is
     large_cash: bool  # change above the store's bound: ask before recording
     money: Callable[[Decimal], str]
 
@@ -106,13 +107,14 @@ def check_payment(
     money: Callable[[Decimal], str] = plain_money,
 ) -> PaymentCheck:
     cash, card = parse_amount(cash_text), parse_amount(card_text)
-    problem = ""
+    problem = field = ""
     if cash is None or len(cash_text.strip()) > MAX_AMOUNT_CHARS:
-        cash, problem = None, "Cash tendered: enter an amount like 20 or 12.50."
+        cash, problem, field = None, "Cash tendered: enter an amount like 20 or 12.50.", "cash"
     elif card is None or len(card_text.strip()) > MAX_AMOUNT_CHARS:
-        card, problem = None, "Card: enter an amount like 20 or 12.50."
+        card, problem, field = None, "Card: enter an amount like 20 or 12.50.", "card"
     elif card > total:
         problem = f"The card can be charged at most the total due, {money(total)}."
+        field = "card"
     paid = (cash or ZERO) + (card or ZERO)
     short = max(total - paid, ZERO) if not problem else ZERO
     change = max(paid - total, ZERO) if not problem else ZERO
@@ -123,6 +125,7 @@ def check_payment(
         short=short,
         change=change,
         problem=problem,
+        problem_field=field,
         large_cash=change > confirm_over,
         money=money,
     )

@@ -68,6 +68,7 @@ QLabel#changeAmount[short="true"] {{ color: {DANGER}; }}
 QLabel#changeDue {{ font-size: 26pt; font-weight: bold; color: {SUCCESS}; }}
 QLabel#changeDue[state="short"] {{ color: {DANGER}; }}
 QLabel#changeDue[state="problem"], QLabel#changeDue[state="empty"] {{ color: {MUTED}; }}
+QLabel#changeDue[long="true"] {{ font-size: 14pt; }}
 QLabel#warningNote {{ color: {WARNING}; font-weight: bold; }}
 QLabel#formError {{ color: {DANGER}; font-weight: bold; }}
 QLabel#orderNumber {{ font-size: 18pt; font-weight: bold; color: {SUCCESS}; }}

@@ -217,6 +217,7 @@ def test_card_overpayment_is_refused_live_and_the_error_clears(qtbot, open_check
     assert not dialog.confirm_button.isEnabled()
     assert dialog.error.isVisible() and "at most the total due, $1,620.00" in dialog.error.text()
     assert dialog.change_label.property("state") == "problem"
+    assert dialog.card.property("error") is True and dialog.cash.property("error") is False
     assert "$380.00" not in dialog.change_label.text()  # no green change from a card
     qtbot.keyClick(dialog.card, Qt.Key.Key_Return)
     idle(qtbot, dialog)
@@ -224,7 +225,7 @@ def test_card_overpayment_is_refused_live_and_the_error_clears(qtbot, open_check
     # fixed: the error goes, Confirm comes back
     dialog.card.selectAll()
     qtbot.keyClicks(dialog.card, "1620")
-    assert not dialog.error.isVisible()
+    assert not dialog.error.isVisible() and dialog.card.property("error") is False
     assert dialog.confirm_button.isEnabled()
 
 
