@@ -50,7 +50,9 @@ def test_cash_with_change():
 def test_card_never_above_the_total():
     c = check("", "1700")
     assert not c.can_confirm and c.change == 0
-    assert "at most the total due, 1,620.00" in c.problem
+    assert "at most the total due, 1,620.00" in c.problem and c.problem_field == "card"
+    assert check("12..5").problem_field == "cash"
+    assert check("1700").problem_field == ""
 
 
 def test_change_is_never_more_than_the_cash():
