@@ -62,8 +62,6 @@ from pos.ui.style import fix_minimum_size
 from pos.ui.worker import TaskRunner
 from pos.views import Actor, CartView, CustomerView, OrderView, StoreSettingsView
 
-__all__ = ["CheckoutDialog", "parse_amount", "quick_cash"]
-
 QUICK_CASH_BUTTONS = 3
 LONG_AMOUNT_CHARS = 14  # "$1,000,000.00" and shorter at full size
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -270,10 +268,6 @@ class CheckoutDialog(QDialog):
         return check_payment(
             self.cart.total, self.cash.text(), self.card.text(), self.confirm_over, self._money
         )
-
-    def payments(self) -> list[tuple[str, Decimal]] | None:
-        check = self.check()
-        return None if check.cash is None or check.card is None else check.payments
 
     def _quick_cash(self, button: QPushButton) -> None:
         amount = button.property("amount")
