@@ -56,6 +56,19 @@ class PosError(Exception):
     def __repr__(self) -> str:
         return f"PosError({self.code!r}, {self.message!r}, {self.details!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process boundaries (counter worker processes, multiprocessing
+        # results); the default reduce passes only args=(message,) to __init__ and fails.
+        return (_rebuild_error, (type(self), self.code, self.message, self.details))
+
+
+def _rebuild_error(
+    cls: type[PosError], code: str, message: str, details: dict[str, Any]
+) -> PosError:
+    err = PosError.__new__(cls)
+    PosError.__init__(err, code, message, details)
+    return err
+
 
 class ConfigError(PosError):
     """The local settings cannot be read; the CLI turns it into a message and an exit code."""

@@ -39,3 +39,25 @@ def test_quantity_is_whole_1_to_99(bad):
 @pytest.mark.parametrize("good", [1, 99, "5", " 7 "])
 def test_quantity_accepts(good):
     assert 1 <= validation.line_quantity(good) <= 99
+
+
+def test_pos_errors_survive_pickling_across_processes() -> None:
+    import pickle
+
+    from pos.errors import ConfigError, ErrorCode, PosError
+
+    err = PosError(ErrorCode.LOCK_TIMEOUT, "busy", {"waited_ms": 5000})
+    back = pickle.loads(pickle.dumps(err))
+    assert (type(back), back.code, back.message, back.details) == (
+        PosError,
+        ErrorCode.LOCK_TIMEOUT,
+        "busy",
+        {"waited_ms": 5000},
+    )
+    config = pickle.loads(pickle.dumps(ConfigError("unreadable", {"path": "/x"})))
+    assert isinstance(config, ConfigError)
+    assert (config.code, config.message, config.details) == (
+        ErrorCode.CONFIG_ERROR,
+        "unreadable",
+        {"path": "/x"},
+    )
