@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from pos.errors import ErrorCode, PosError
 from pos.models import Cart, CartLine, Counter, Product, StockMovement, User
-from pos.services.catalog.products import load_product
+from pos.services.catalog.product_rows import load_product
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.events import EventHub

@@ -31,7 +31,7 @@ from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.services.selling.stock import Ledger, change_stock
 from pos.views import Actor, PriceChangeView, ProductPage, ProductView
 
-__all__ = ["SEARCH_INDEX_OBJECTS", "CatalogService", "category_id", "load_product"]
+__all__ = ["SEARCH_INDEX_OBJECTS", "CatalogService", "category_id"]
 
 # The expression index on lower(sku) that serves case-insensitive scans (migration 0009).
 SKU_LOOKUP_INDEX = "ix_products_sku_lower"
