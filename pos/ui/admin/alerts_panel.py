@@ -78,8 +78,8 @@ class AlertsPanel(AdminPanel):
         self.model.set_items(lines)
         units = sum(ln.order_quantity for ln in lines)
         self.summary.setText(
-            f"{count} {'product' if count == 1 else 'products'} at or below the low-stock "
-            f"threshold; {units} {'unit' if units == 1 else 'units'} to order to reach the target."
+            f"{count_of(count, 'product')} at or below the low-stock threshold; "
+            f"{count_of(units, 'unit')} to order to reach the target."
         )
         self.countChanged.emit(count)
 

@@ -49,7 +49,7 @@ class BulkPriceDialog(QDialog):
         self.rows: list[PricePreview] = []
         self.previewed_percent: str | None = None
 
-        self.selected = plain_label(f"{count} {'product' if count == 1 else 'products'} selected.")
+        self.selected = plain_label(f"{count_of(count, 'product')} selected.")
         self.percent = QLineEdit()
         self.percent.setPlaceholderText("e.g. 10 or -15")
         self.percent.setMaxLength(12)
@@ -132,7 +132,7 @@ class BulkPriceDialog(QDialog):
         )
         self.previewed_percent = text if changing else None
         self.apply_button.setEnabled(bool(changing))
-        self.apply_button.setText(f"Change {changing} {'price' if changing == 1 else 'prices'}")
+        self.apply_button.setText(f"Change {count_of(changing, 'price')}")
 
     def _failed(self, err: object) -> None:
         self.model.set_items([])

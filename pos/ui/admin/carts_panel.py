@@ -17,6 +17,7 @@ from pos.money import format_money
 from pos.ui.admin.list_model import Column, ListTableModel
 from pos.ui.admin.panel import AdminPanel
 from pos.ui.admin.widgets import fit_columns, plain_label, table_view
+from pos.ui.plural import count_of, plural
 from pos.views import OpenCartView
 
 # A cart touched this recently is probably a sale in progress, not an abandoned one.
@@ -32,14 +33,10 @@ def age_text(since: datetime, now: datetime | None = None) -> str:
     return f"{minutes // 1440} days"
 
 
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def release_question(carts: Sequence[OpenCartView], now: datetime | None = None) -> str:
     """The confirmation text; it warns about carts used in the last few minutes."""
     now = now or datetime.now(UTC)
-    text = f"Release {plural(len(carts), 'cart', 'carts')}? Their items go back to stock."
+    text = f"Release {count_of(len(carts), 'cart')}? Their items go back to stock."
     recent = [c for c in carts if now - c.active_at < RECENT]
     if recent:
         used = "; ".join(
@@ -47,7 +44,8 @@ def release_question(carts: Sequence[OpenCartView], now: datetime | None = None)
             for c in recent
         )
         text = (
-            f"Warning: {plural(len(recent), 'cart was', 'carts were')} used in the last "
+            f"Warning: {count_of(len(recent), 'cart')} {plural(len(recent), 'was', 'were')} "
+            "used in the last "
             f"{int(RECENT.total_seconds() // 60)} minutes: {used}. A sale may be in progress "
             f"there; the clerk will lose it.\n\n" + text
         )
@@ -109,8 +107,7 @@ class CartsPanel(AdminPanel):
         self.model.set_items(carts)
         held = sum(c.item_count for c in carts)
         self.summary.setText(
-            f"{plural(len(carts), 'open cart', 'open carts')} holding "
-            f"{plural(held, 'item', 'items')}."
+            f"{count_of(len(carts), 'open cart')} holding {count_of(held, 'item')}."
         )
 
     def release_selected(self) -> None:

@@ -93,7 +93,7 @@ class BulkActions(QObject):
             lambda n: self.dialogs.info(
                 self._parent,
                 "Change price by %",
-                f"Changed {n} {'price' if n == 1 else 'prices'} by {percent}%: one bulk "
+                f"Changed {count_of(n, 'price')} by {percent}%: one bulk "
                 "change in each product's price history.",
             ),
         )

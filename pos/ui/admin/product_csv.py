@@ -12,7 +12,7 @@ from pos.services.catalog.csv_io import ImportPreview
 from pos.services.facade import Store
 from pos.ui.admin.words import error_text
 from pos.ui.dialogs import Dialogs
-from pos.ui.plural import count_of
+from pos.ui.plural import count_of, plural
 from pos.ui.worker import TaskRunner
 from pos.views import Actor
 
@@ -71,9 +71,8 @@ class CsvTransfer(QObject):
         if not self.dialogs.confirm(
             self._parent,
             "Import products",
-            f"The file is fine: {plural(preview.rows, 'row', 'rows')}, "
-            f"{preview.new} new and {preview.updated} existing "
-            f"{'product' if preview.updated == 1 else 'products'}. Import it?",
+            f"The file is fine: {count_of(preview.rows, 'row')}, {preview.new} new and "
+            f"{preview.updated} existing {plural(preview.updated, 'product')}. Import it?",
         ):
             return
         set_stock = False
@@ -81,7 +80,7 @@ class CsvTransfer(QObject):
             set_stock = self.dialogs.confirm(
                 self._parent,
                 "Import products",
-                f"For {plural(preview.stock_differs, 'existing product', 'existing products')} "
+                f"For {count_of(preview.stock_differs, 'existing product')} "
                 "the file's stock differs from the stock now. Set their stock to the file's "
                 "quantities (a stocktake from the file)?\n\nChoose No to update names, prices "
                 "and other fields only: an older export must not put back stock sold since. "
@@ -144,10 +143,6 @@ class CsvTransfer(QObject):
         self.dialogs.error(self._parent, "Export", error_text(err))
 
 
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def _by_line(pairs: list[tuple[int, str]], total: int) -> str:
     lines = [f"line {line}: {reason}" for line, reason in pairs[:SHOWN_ERRORS]]
     if total > len(lines):
@@ -160,7 +155,7 @@ def preview_errors_text(preview: ImportPreview) -> str:
     pairs = [(e.line, e.reason) for e in preview.errors]
     return (
         f"Nothing was imported: the file has "
-        f"{plural(preview.error_count, 'problem', 'problems')}. Fix them all and import "
+        f"{count_of(preview.error_count, 'problem')}. Fix them all and import "
         f"it again.\n\n" + _by_line(pairs, preview.error_count)
     )
 

@@ -35,6 +35,7 @@ from pos.ui.admin.stock_dialog import StockDialog
 from pos.ui.admin.widgets import plain_label, set_column_widths, table_view
 from pos.ui.admin.words import error_text
 from pos.ui.dialogs import Dialogs
+from pos.ui.plural import count_of
 from pos.ui.worker import TaskRunner
 from pos.views import Actor, ProductView
 
@@ -195,7 +196,7 @@ class ProductsPanel(QWidget):
         self.changed.emit()
 
     def _show_total(self, total: int) -> None:
-        self.total.setText(f"{total:,} {'product' if total == 1 else 'products'}")
+        self.total.setText(count_of(total, "product"))
 
     def _show_error(self, err: object) -> None:
         self.dialogs.error(self, "Products", error_text(err))
