@@ -70,6 +70,7 @@ class ProductDialog(QDialog):
         # With a runner the save runs off the GUI thread (a held lock never freezes the
         # window); without one (small tests) it runs at once.
         self._runner = runner
+        self._saving = False
         self._pick_image = pick_image
         self.product = product
         self.saved: ProductView | None = None
@@ -226,17 +227,26 @@ class ProductDialog(QDialog):
                 self._failed(err)
             return
         self.buttons.setEnabled(False)
+        self._saving = True
         self.error.setText("Saving…")
         self._runner.write(lambda: self._save(values), self._saved, self._failed)
 
     def _saved(self, view: ProductView) -> None:
         self.buttons.setEnabled(True)
+        self._saving = False
         self.error.setText("")
         self.saved = view
         self.accept()
 
+    def reject(self) -> None:
+        """Esc or the close button while a change is in flight: the change will land
+        anyway, so the dialog stays until it has (then closes as saved or shows why not)."""
+        if not self._saving:
+            super().reject()
+
     def _failed(self, err: object) -> None:
         self.buttons.setEnabled(True)
+        self._saving = False
         self.error.setText(err.message if isinstance(err, PosError) else str(err))
 
     # -- the picture -------------------------------------------------------------------

@@ -58,6 +58,7 @@ class StockDialog(QDialog):
         # With a runner the change runs off the GUI thread: a stocktake waiting for a
         # product that counters are selling never freezes the window.
         self._runner = runner
+        self._saving = False
         self.setWindowTitle("Stock")
         # Explicit both ways: otherwise each layout change re-propagates size hints.
         self.setMinimumSize(520, 320)
@@ -210,6 +211,7 @@ class StockDialog(QDialog):
                 self._failed(err)
             return
         self.buttons.setEnabled(False)
+        self._saving = True
         self.preview.setText("Saving…")
         self._runner.write(
             lambda: self._apply(mode, amount, reason, note), self._applied, self._failed
@@ -217,10 +219,18 @@ class StockDialog(QDialog):
 
     def _applied(self, view: ProductView) -> None:
         self.buttons.setEnabled(True)
+        self._saving = False
         self.result_view = view
         self.accept()
 
+    def reject(self) -> None:
+        """Esc or the close button while a change is in flight: the change will land
+        anyway, so the dialog stays until it has (then closes as saved or shows why not)."""
+        if not self._saving:
+            super().reject()
+
     def _failed(self, err: object) -> None:
         self.buttons.setEnabled(True)
+        self._saving = False
         self._update_preview()
         self.error.setText(err.message if isinstance(err, PosError) else str(err))

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 from PySide6.QtCore import QPoint, QTimer
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QDialog
 
 from tests.gui.admin.conftest import wait_idle
 
@@ -95,12 +95,17 @@ def test_a_change_waiting_for_a_lock_leaves_the_window_responsive(
         assert not dialog.buttons.isEnabled() and dialog.preview.text() == "Saving…"
         qtbot.wait(400)
         assert dialog.result_view is None and admin.tasks.writing
+        closed = []
+        dialog.finished.connect(closed.append)
+        dialog.reject()  # Esc meanwhile: the change lands anyway, so the dialog waits for it
+        assert closed == []
         assert len(ticks) >= 10  # the event loop ran all along
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     qtbot.waitUntil(lambda: dialog.result_view is not None, timeout=10_000)
     timer.stop()
+    assert closed == [QDialog.DialogCode.Accepted]
     assert dialog.result_view.stock_quantity == product.stock_quantity + 2
     assert gui_store.catalog.get(manager_actor, product.id).stock_quantity == (
         product.stock_quantity + 2
