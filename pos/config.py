@@ -121,6 +121,12 @@ def load_settings(database: str | None = None, counter: str | None = None) -> Se
     return Settings(database_url=url, counter_code=code, source=source)
 
 
+def load_values() -> dict[str, str]:
+    """Every string setting of this counter: the system-wide file, then the user's over it
+    (device settings such as the scanner's live here beside the database URL)."""
+    return {**_read(SYSTEM_SETTINGS), **_read(settings_path())}
+
+
 def save_user_settings(**values: str | None) -> Path:
     """Merge values into the user's settings file (written atomically)."""
     # Private to the user: the URL may hold the database password.

@@ -1,0 +1,2 @@
+"""Barcode scanner input: keyboard-wedge bursts told apart from typing, serial scanners,
+their settings and the routing of each code to the sale."""
