@@ -153,6 +153,7 @@ class CounterSession(QObject):
         self.window.signOutRequested.connect(self.switch_clerk)
         self.window.resize(1366, 768)
         self.window.show()
+        self.window.scanning.start()  # scanner bursts reach the sale from any widget
         return self.window
 
     def stop(self) -> None:

@@ -84,7 +84,7 @@ class SerialScanSource(QObject):
             pending += chunk
             *lines, rest = pending.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
             for line in lines:
-                self._code(line)
+                self._code(bytes(line))
             pending = bytearray(rest[-MAX_CODE_BYTES:])
 
     def _code(self, raw: bytes) -> None:

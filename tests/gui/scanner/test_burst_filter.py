@@ -65,7 +65,7 @@ def test_person_typing_reaches_the_field_and_enter_still_works(qtbot, form, code
     field, _, returns = form
     type_slowly(qtbot, field, "algae")
     QTest.qWait(5)
-    QTest.keyClick(field, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, 70)
+    QTest.keyClick(field, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, 150)
     assert field.text() == "algae"
     assert returns == ["algae"]
     assert codes == []
@@ -113,7 +113,7 @@ def test_burst_without_the_expected_enter_is_typed(qtbot, form, codes, burst_fil
 
 def test_prefix_is_required_and_removed(qtbot, form, codes, burst_filter):
     field, _, _ = form
-    burst_filter.set_settings(ScannerSettings(prefix="]E"))
+    burst_filter.set_settings(ScannerSettings(max_gap_ms=80, prefix="]E"))
     scan_keys(qtbot, "]E0123456789012")
     assert codes == ["0123456789012"]
     scan_keys(qtbot, "5555555555")
@@ -123,7 +123,7 @@ def test_prefix_is_required_and_removed(qtbot, form, codes, burst_filter):
 
 def test_suffix_none_ends_the_code_by_a_pause(qtbot, form, codes, burst_filter):
     field, _, _ = form
-    burst_filter.set_settings(ScannerSettings(suffix=Suffix.NONE))
+    burst_filter.set_settings(ScannerSettings(max_gap_ms=80, suffix=Suffix.NONE))
     scan_keys(qtbot, "77001234", suffix=None)
     qtbot.waitUntil(lambda: codes == ["77001234"], timeout=1000)
     assert field.text() == ""
@@ -131,7 +131,7 @@ def test_suffix_none_ends_the_code_by_a_pause(qtbot, form, codes, burst_filter):
 
 def test_tab_suffix_does_not_move_focus(qtbot, form, codes, burst_filter):
     field, _, _ = form
-    burst_filter.set_settings(ScannerSettings(suffix=Suffix.TAB))
+    burst_filter.set_settings(ScannerSettings(max_gap_ms=80, suffix=Suffix.TAB))
     scan_keys(qtbot, "77001234", suffix=Qt.Key.Key_Tab)
     assert codes == ["77001234"]
     assert QApplication.focusWidget() is field and field.text() == ""
@@ -157,9 +157,10 @@ def _send(widget: QWidget, key: Qt.Key, text: str, stamp: int) -> None:
         QApplication.sendEvent(widget, event)
 
 
-def test_window_system_timestamps_win_over_arrival_time(qtbot, form, codes):
+def test_window_system_timestamps_win_over_arrival_time(qtbot, form, codes, burst_filter):
     """X11 stamps each key: a scan that reaches a busy GUI thread late is still a scan."""
     field, _, _ = form
+    burst_filter.set_settings(ScannerSettings())  # the defaults: 30 ms
     stamp = 1_000_000
     for digit in "24681357":
         _send(field, Qt.Key(ord(digit)), digit, stamp)
@@ -169,8 +170,11 @@ def test_window_system_timestamps_win_over_arrival_time(qtbot, form, codes):
     assert codes == ["24681357"] and field.text() == ""
 
 
-def test_slow_timestamps_are_a_person_even_when_they_arrive_together(qtbot, form, codes):
+def test_slow_timestamps_are_a_person_even_when_they_arrive_together(
+    qtbot, form, codes, burst_filter
+):
     field, _, returns = form
+    burst_filter.set_settings(ScannerSettings())
     stamp = 2_000_000
     for digit in "24681357":
         _send(field, Qt.Key(ord(digit)), digit, stamp)
@@ -214,5 +218,5 @@ def test_key_in_a_field_that_closed_goes_to_the_focused_widget(qtbot, codes):
 def test_settings_change_decides_about_held_keys_first(qtbot, form, codes, burst_filter):
     field, _, _ = form
     QTest.keyClick(field, Qt.Key.Key_Z)
-    burst_filter.set_settings(ScannerSettings(max_gap_ms=80))
+    burst_filter.set_settings(ScannerSettings(max_gap_ms=120))
     assert field.text() == "z" and not burst_filter.holding
