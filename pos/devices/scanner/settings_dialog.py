@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import serial.tools.list_ports
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -166,10 +167,8 @@ class ScannerSettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        for button in buttons.buttons():
-            if isinstance(button, QPushButton):  # a scanner's Enter must never press Save
-                button.setAutoDefault(False)
-                button.setDefault(False)
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)  # Enter presses nothing here (see keyPressEvent)
 
         columns = QHBoxLayout()
         columns.addWidget(settings_box)
@@ -241,6 +240,14 @@ class ScannerSettingsDialog(QDialog):
         self.test_log.clear()
         self.test_field.clear()
         self.test_field.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # A test scan that is not recognised ends with the scanner's Enter reaching this
+        # dialog: it must not press Save (QDialogButtonBox makes Save the default button).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # -- closing -----------------------------------------------------------------------------
     def accept(self) -> None:

@@ -1,7 +1,8 @@
-"""A short message drawn over a dialog: what happened to a scan while the dialog was open.
+"""A short message beside a dialog: what happened to a scan while the dialog was open.
 
-A child widget, not a window of its own, so it shows over the dialog on every platform
-(the offscreen one included) and goes away with it. Text is always plain.
+A small frameless window just below the dialog (above it when the screen ends there), so
+it hides nothing the clerk needs in the dialog; it belongs to the dialog and goes away
+with it. Text is always plain.
 """
 
 from __future__ import annotations
@@ -14,12 +15,19 @@ TOAST_MS = 6000
 
 class ScanToast(QLabel):
     def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
+        super().__init__(
+            parent,
+            Qt.WindowType.Window
+            | Qt.WindowType.WindowStaysOnTopHint
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowDoesNotAcceptFocus,
+        )
         self.setObjectName("scanToast")
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
         self.setAccessibleName("Scanner message")
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)  # the dialog keeps focus
         self.setStyleSheet(
             "QLabel#scanToast { background: #fff4e5; color: #5c3b00; border: 2px solid #b26a00;"
             " border-radius: 6px; padding: 8px 12px; font-weight: 600; }"
@@ -39,19 +47,27 @@ class ScanToast(QLabel):
         self.setText(text)
         self._place()
         self.show()
-        self.raise_()
         self._timer.start()
 
     def _place(self) -> None:
         parent = self.parentWidget()
         if parent is None:
             return
-        width = max(parent.width() - 32, 120)
-        self.setFixedWidth(width)
-        self.adjustSize()
-        self.move(16, max(parent.height() - self.height() - 16, 0))
+        frame = parent.frameGeometry()
+        self.setFixedWidth(max(frame.width(), 320))
+        # heightForWidth leaves out the style sheet's padding and border (2 x 10 px)
+        self.setFixedHeight(self.heightForWidth(self.width()) + 24)
+        below = frame.bottom() + 6
+        screen = parent.screen().availableGeometry() if parent.screen() else None
+        top = below
+        if screen is not None and below + self.height() > screen.bottom():
+            top = max(frame.top() - self.height() - 6, screen.top())
+        self.move(frame.left(), top)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Resize and self.isVisible():
+        kind = event.type()
+        if kind in (QEvent.Type.Move, QEvent.Type.Resize) and self.isVisible():
             self._place()
+        elif kind == QEvent.Type.Hide:
+            self.hide()
         return False
