@@ -83,6 +83,18 @@ ACTIONS: tuple[CounterAction, ...] = (
     CounterAction("&Go", "&Remove line", "remove_current", "Remove the cart line", shown="Del"),
     CounterAction("&Go", "&Back", "escape", "Back to the scanner field", shown="Esc"),
     CounterAction(
+        "&Go",
+        "&Try failed scan again",
+        "retry_scan",
+        "Try a failed scan again",
+        ("F7",),
+        separator_before=True,
+    ),
+    CounterAction("&Go", "Failed scans &seen", "acknowledge_scans", "Failed scans seen", ("F8",)),
+    CounterAction(
+        "Se&ttings", "&Scanner\u2026", "open_scanner_settings", "Scanner settings and test"
+    ),
+    CounterAction(
         "&Manager",
         "&Inventory admin\u2026",
         "open_admin",

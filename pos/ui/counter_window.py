@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos.errors import PosError
+from pos.errors import ErrorCode, PosError
 from pos.money import format_money
 from pos.services.facade import Store
 from pos.services.plumbing.events import Change, ChangeKind, new_initiator
@@ -38,7 +38,9 @@ from pos.ui.login_dialog import plain_label
 from pos.ui.notifications import NoticeBar
 from pos.ui.product_grid import ProductBrowser
 from pos.ui.product_model import ProductRole
-from pos.ui.sale_controller import UNEXPECTED_NOTICE, SaleController
+from pos.ui.sale_controller import OFFLINE_NOTICE, UNEXPECTED_NOTICE, SaleController
+from pos.ui.scan_problems import ScanProblemsPanel
+from pos.ui.scanning import CounterScanning
 from pos.ui.style import app_icon
 from pos.ui.thumbnails import ThumbnailCache
 from pos.ui.worker import TaskRunner
@@ -100,6 +102,12 @@ class CounterWindow(QMainWindow):
         self.sale.lineAdded.connect(self._select_line)
         self.sale.scanFailed.connect(self.cart_panel.show_failed_scan)
         self.sale.saleReleased.connect(self._sale_released)
+        # Scanner input (key bursts from any widget, serial ports); the bootstrap starts it.
+        self.scanning = CounterScanning(self, parent=self)
+        self.sale.scanRefused.connect(self._scan_refused)
+        self.sale.scanAdded.connect(lambda code, pid: self.scan_problems.resolve(code, pid))
+        self.sale.lineAdded.connect(lambda pid: self.scan_problems.resolve(product_id=pid))
+        self.scan_problems.retryRequested.connect(self.scan_code)
         self.bus = bus if bus is not None else ChangeBus.of(store)
         self.bus.changed.connect(self._on_change)
         self.set_actor(actor)
@@ -153,6 +161,11 @@ class CounterWindow(QMainWindow):
         self.total_value = self.cart_panel.total_value
         self.pay_button = self.cart_panel.pay_button
         self.void_button = self.cart_panel.void_button
+        # Failed scans stay under the scanner field until seen (pos.ui.scan_problems).
+        self.scan_problems = ScanProblemsPanel()
+        panel_layout = self.cart_panel.layout()
+        assert isinstance(panel_layout, QVBoxLayout)
+        panel_layout.insertWidget(panel_layout.indexOf(self.scan_field) + 1, self.scan_problems)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -350,6 +363,31 @@ class CounterWindow(QMainWindow):
             self.cart_panel.mark_scan_error(False)
         return accepted
 
+    def scan_code(self, code: str) -> bool:
+        """A scanner's code, whatever had focus: one unit of its product into the sale.
+        A refusal stays on screen (with a sound) until the clerk has seen it."""
+        code = code.strip()
+        if code and not self.sale.online:
+            self._scan_refused(code, PosError(ErrorCode.DATABASE_ERROR, OFFLINE_NOTICE))
+            return False
+        return self.scan(code)
+
+    def _scan_refused(self, code: str, err: PosError) -> None:
+        raw_id = err.details.get("product_id")
+        product_id = uuid.UUID(raw_id) if isinstance(raw_id, str) else None
+        self.scan_problems.add(code, err, product_id)
+        self.scanning.sound.play()
+
+    def retry_scan(self) -> None:
+        if not self.scan_problems.retry_first():
+            self.notice.info("No failed scan to try again.")
+
+    def acknowledge_scans(self) -> None:
+        self.scan_problems.acknowledge_all()
+
+    def open_scanner_settings(self) -> None:
+        self.scanning.open_settings(self)
+
     def _quantity_edited(self, product_id: uuid.UUID, quantity: int) -> None:
         self._pending_quantities[product_id] = quantity
         self._quantity_timer.start()
@@ -382,6 +420,11 @@ class CounterWindow(QMainWindow):
         self.set_delivery(not self.cart.delivery)
 
     def void_sale(self) -> bool:
+        # A scan during "Void this sale?" is for the sale after the void (if any).
+        with self.scanning.router.hold():
+            return self._void_sale()
+
+    def _void_sale(self) -> bool:
         if not self.sale.can_sell():
             return False
         self.flush_quantities()
@@ -489,6 +532,7 @@ class CounterWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self.scanning.stop()
         self.flush_quantities()
         self.bus.changed.disconnect(self._on_change)
         self.runner.finish_writes()  # the clerk's last changes are saved, not dropped

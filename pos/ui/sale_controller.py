@@ -47,6 +47,8 @@ class SaleController(QObject):
     noticed = Signal(str, str)  # kind ("success" | "info" | "error"), plain text
     lineAdded = Signal(object)  # product id of the line just added or increased
     scanFailed = Signal(str)  # the code that was refused (the view marks it)
+    scanRefused = Signal(str, object)  # code, PosError: details carry "product_id" if found
+    scanAdded = Signal(str, object)  # code, product id: one unit of it is in the cart
     saleReleased = Signal()  # a manager released this counter's open cart
 
     def __init__(
@@ -119,16 +121,22 @@ class SaleController(QObject):
 
         def work() -> tuple[CartView, uuid.UUID]:
             product = store.catalog.find_code(actor, code)
-            return store.cart.add(actor, product.id, 1), product.id
+            try:
+                return store.cart.add(actor, product.id, 1), product.id
+            except PosError as err:  # the scan problem row needs to know which product
+                err.details.setdefault("product_id", str(product.id))
+                raise
 
         def done(result: tuple[CartView, uuid.UUID]) -> None:
             self.pending_scans -= 1
             cart, product_id = result
             self._added(cart, product_id)
+            self.scanAdded.emit(code, product_id)
 
         def failed(err: PosError) -> None:
             self.pending_scans -= 1
             self.scanFailed.emit(code)
+            self.scanRefused.emit(code, err)
             self._failed(err)
 
         self.runner.write(work, done, failed)

@@ -8,8 +8,9 @@ whole code goes to the scan handler and no key ever reaches the widget. Otherwis
 keys are given back to the widget they were meant for, in their order, before anything that
 came after them: a person typing sees each first key some 50 ms late and nothing else.
 
-Timing uses the window system's key timestamps when it gives them (X11 does, so a busy GUI
-thread does not make a scanner look slow), and the arrival time otherwise (synthetic keys).
+Timing uses the window system's key timestamps when it gives them (X11, Windows and Wayland
+do, so a busy GUI thread does not make a scanner look slow). Synthetic keys without a
+timestamp end a burst only when the flush timer finds this thread idle for the gap.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ log = logging.getLogger("pos.devices.scanner")
 # The held keys are given back this long after the last one, on top of max_gap_ms: room for
 # a late timer or a key the window system already has but Qt has not delivered yet.
 FLUSH_SLACK_MS = 20
+HEARTBEAT_MS = 5
+MIN_BEATS = 3  # a thread that ran for the whole pause beats about (gap + slack) / 5 times
 TEXT_BLOCKING_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier
     | Qt.KeyboardModifier.AltModifier
@@ -171,7 +174,13 @@ class ScanBurstFilter(QObject):
         self._installed: QApplication | None = None
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
-        self._flush_timer.timeout.connect(self._pause_ended)
+        self._flush_timer.timeout.connect(self._flush_due)
+        # Beats count how long this thread really ran since the last key: a flush timer that
+        # fires right after a stall (few beats) has measured the stall, not a pause.
+        self._heartbeat = QTimer(self)
+        self._heartbeat.setInterval(HEARTBEAT_MS)
+        self._heartbeat.timeout.connect(self._beat)
+        self._beats = 0
         self._apply_timer_interval()
 
     # -- set-up ----------------------------------------------------------------------------
@@ -243,7 +252,12 @@ class ScanBurstFilter(QObject):
             self._held.append(held)
             return True
         last_press = next(h for h in reversed(self._held) if h.is_press and h.text)
-        if _gap_ms(last_press, held) > self.settings.max_gap_ms:
+        # Keys without timestamps (synthetic ones) can only be timed by arrival, and a
+        # thread that was not running (a starved process) makes any gap look long: for them
+        # the flush timer alone ends a burst, since it fires only once this thread has been
+        # idle for max_gap_ms + slack, which is a real pause between keys.
+        stamped = bool(last_press.stamp and held.stamp)
+        if stamped and _gap_ms(last_press, held) > self.settings.max_gap_ms:
             self._pause_ended()
             return self._press(watched, event)
         if kind is _Kind.TEXT:
@@ -255,6 +269,7 @@ class ScanBurstFilter(QObject):
             if burst.is_scan:
                 self._held.clear()
                 self._flush_timer.stop()
+                self._heartbeat.stop()
                 self._swallow_release.add(int(event.key()))
                 self._emit(burst)
                 return True
@@ -266,12 +281,28 @@ class ScanBurstFilter(QObject):
 
     def _hold(self, watched: QWidget, event: QKeyEvent) -> None:
         self._held.append(_Held.of(watched, event))
+        self._beats = 0
         self._flush_timer.start()
+        if not self._heartbeat.isActive():
+            self._heartbeat.start()
+
+    def _beat(self) -> None:
+        self._beats += 1
+
+    def _flush_due(self) -> None:
+        if self._held and self._beats < MIN_BEATS:
+            # This thread was not running (it just woke up): keys typed meanwhile may be
+            # waiting in the queue right behind this timer. Look again after them.
+            self._beats = 0
+            self._flush_timer.start()
+            return
+        self._pause_ended()
 
     # -- deciding ----------------------------------------------------------------------------
     def _pause_ended(self) -> None:
         """No key for longer than max_gap_ms: the burst is complete without a suffix key."""
         self._flush_timer.stop()
+        self._heartbeat.stop()
         if not self._held:
             return
         burst = self._analyse(self._held, "")
@@ -289,6 +320,7 @@ class ScanBurstFilter(QObject):
     def _give_back(self) -> None:
         """A key that cannot belong to a scan arrived: the held keys were typed."""
         self._flush_timer.stop()
+        self._heartbeat.stop()
         if self._held:
             self.burstSeen.emit(self._analyse(self._held, ""))
             self._replay()
@@ -329,6 +361,7 @@ class ScanBurstFilter(QObject):
     def _replay(self) -> None:
         held, self._held = self._held, []
         self._flush_timer.stop()
+        self._heartbeat.stop()
         self._replaying = True
         try:
             for item in held:

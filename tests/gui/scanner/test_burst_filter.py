@@ -113,7 +113,7 @@ def test_burst_without_the_expected_enter_is_typed(qtbot, form, codes, burst_fil
 
 def test_prefix_is_required_and_removed(qtbot, form, codes, burst_filter):
     field, _, _ = form
-    burst_filter.set_settings(ScannerSettings(max_gap_ms=80, prefix="]E"))
+    burst_filter.set_settings(ScannerSettings(prefix="]E"))
     scan_keys(qtbot, "]E0123456789012")
     assert codes == ["0123456789012"]
     scan_keys(qtbot, "5555555555")
@@ -123,7 +123,7 @@ def test_prefix_is_required_and_removed(qtbot, form, codes, burst_filter):
 
 def test_suffix_none_ends_the_code_by_a_pause(qtbot, form, codes, burst_filter):
     field, _, _ = form
-    burst_filter.set_settings(ScannerSettings(max_gap_ms=80, suffix=Suffix.NONE))
+    burst_filter.set_settings(ScannerSettings(suffix=Suffix.NONE))
     scan_keys(qtbot, "77001234", suffix=None)
     qtbot.waitUntil(lambda: codes == ["77001234"], timeout=1000)
     assert field.text() == ""
@@ -131,7 +131,7 @@ def test_suffix_none_ends_the_code_by_a_pause(qtbot, form, codes, burst_filter):
 
 def test_tab_suffix_does_not_move_focus(qtbot, form, codes, burst_filter):
     field, _, _ = form
-    burst_filter.set_settings(ScannerSettings(max_gap_ms=80, suffix=Suffix.TAB))
+    burst_filter.set_settings(ScannerSettings(suffix=Suffix.TAB))
     scan_keys(qtbot, "77001234", suffix=Qt.Key.Key_Tab)
     assert codes == ["77001234"]
     assert QApplication.focusWidget() is field and field.text() == ""
@@ -220,3 +220,31 @@ def test_settings_change_decides_about_held_keys_first(qtbot, form, codes, burst
     QTest.keyClick(field, Qt.Key.Key_Z)
     burst_filter.set_settings(ScannerSettings(max_gap_ms=120))
     assert field.text() == "z" and not burst_filter.holding
+
+
+def test_a_stalled_thread_does_not_split_a_scan(qtbot, form, codes, burst_filter):
+    """Synthetic keys carry no timestamp: if this thread was not running (the flush timer
+    overdue and not fired), the long gap is the stall's, and the scan stays whole."""
+    field, _, _ = form
+    burst_filter.set_settings(ScannerSettings())
+    QTest.keyClick(field, Qt.Key.Key_4)
+    time.sleep(0.12)  # no event processing: the timer cannot fire
+    QTest.keyClicks(field, "006381333931")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert codes == ["4006381333931"] and field.text() == ""
+
+
+def test_a_flush_timer_that_fires_right_after_a_stall_waits_for_queued_keys(
+    qtbot, form, codes, burst_filter
+):
+    """The timer is overdue when the thread wakes up; the keys typed meanwhile are still
+    to come. With too few heartbeats since the last key, the timer looks again."""
+    field, _, _ = form
+    burst_filter.set_settings(ScannerSettings())
+    QTest.keyClick(field, Qt.Key.Key_4)
+    time.sleep(0.12)  # stalled past the flush deadline ...
+    QApplication.processEvents()  # ... then the overdue timer runs before the next keys
+    assert burst_filter.holding and field.text() == ""
+    QTest.keyClicks(field, "006381333931")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert codes == ["4006381333931"] and field.text() == ""

@@ -15,8 +15,8 @@ from pos.devices.scanner.toast import ScanToast
 from pos.ui.cart_model import COL_QTY
 from pos.ui.dialogs import Dialogs
 
-from ..conftest import product_named
-from .conftest import ROOMY, focus, scan_keys, type_slowly
+from ..conftest import product_named, settle
+from .conftest import DEFAULTS, focus, scan_keys, type_slowly
 
 pytestmark = pytest.mark.gui
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def counter(window):
     window.activateWindow()
-    window.scanning.apply_settings(ROOMY)
+    window.scanning.apply_settings(DEFAULTS)
     window.scanning.start()
     yield window
     window.scanning.stop()
@@ -40,9 +40,11 @@ def chips(gui_store, clerk_actor):
     return product_named(gui_store, clerk_actor, "Algae Chips")
 
 
-def in_cart(store, actor, product) -> int:
-    """Units of the product in the counter's open cart, as the database has it."""
-    line = store.cart.current(actor).line(product.id)
+def in_cart(qtbot, window, product) -> int:
+    """Units of the product in the counter's open cart, as the database has it (once the
+    window's queued cart changes are saved)."""
+    settle(qtbot, window)
+    line = window.store.cart.current(window.actor).line(product.id)
     return 0 if line is None else line.quantity
 
 
@@ -51,7 +53,7 @@ def test_scan_with_search_text_keeps_the_search(qtbot, counter, gui_store, clerk
     type_slowly(qtbot, counter.search_field, "algae")
     qtbot.waitUntil(lambda: counter.search_field.text() == "algae")
     scan_keys(qtbot, eye.barcode)
-    assert in_cart(gui_store, clerk_actor, eye) == 1
+    assert in_cart(qtbot, counter, eye) == 1
     assert counter.search_field.text() == "algae"
     assert QApplication.focusWidget() is counter.search_field
 
@@ -68,7 +70,7 @@ def test_human_typing_in_the_search_box_still_searches(qtbot, counter):
 def test_scan_with_empty_search_box(qtbot, counter, gui_store, clerk_actor, eye):
     focus(qtbot, counter.search_field)
     scan_keys(qtbot, eye.barcode, delay_ms=1)
-    assert in_cart(gui_store, clerk_actor, eye) == 1
+    assert in_cart(qtbot, counter, eye) == 1
     assert counter.search_field.text() == ""
 
 
@@ -81,28 +83,30 @@ def test_scan_with_grid_focused_adds_the_scanned_product(
     qtbot.waitUntil(lambda: QApplication.focusWidget() is counter.product_view)
     scan_keys(qtbot, eye.barcode, delay_ms=3)
     scan_keys(qtbot, eye.barcode, delay_ms=3)
-    assert in_cart(gui_store, clerk_actor, eye) == 2  # one unit per scan
-    assert in_cart(gui_store, clerk_actor, chips) == 0  # never the grid's current tile
+    assert in_cart(qtbot, counter, eye) == 2  # one unit per scan
+    assert in_cart(qtbot, counter, chips) == 0  # never the grid's current tile
 
 
 def test_scan_with_cart_table_focused(qtbot, counter, gui_store, clerk_actor, eye, chips):
     counter.add_product(chips.id)
+    settle(qtbot, counter)
     counter.focus_cart()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is counter.cart_view)
     scan_keys(qtbot, eye.barcode)
-    assert in_cart(gui_store, clerk_actor, eye) == 1
-    assert in_cart(gui_store, clerk_actor, chips) == 1  # no editor opened by the digits
+    assert in_cart(qtbot, counter, eye) == 1
+    assert in_cart(qtbot, counter, chips) == 1  # no editor opened by the digits
 
 
 def test_scan_with_quantity_editor_open(qtbot, counter, gui_store, clerk_actor, eye, chips):
     counter.add_product(chips.id)
+    settle(qtbot, counter)
     counter.edit_quantity()
     editor = QApplication.focusWidget()
     assert isinstance(editor, QSpinBox)
     scan_keys(qtbot, eye.barcode)
-    qtbot.waitUntil(lambda: in_cart(gui_store, clerk_actor, eye) == 1)
+    qtbot.waitUntil(lambda: in_cart(qtbot, counter, eye) == 1)
     counter.flush_quantities()
-    assert in_cart(gui_store, clerk_actor, chips) == 1  # the digits never reached the editor
+    assert in_cart(qtbot, counter, chips) == 1  # the digits never reached the editor
     assert counter.scan_problems.problems == []
     chips_row = counter.cart_model.row_of(chips.id)
     assert counter.cart_model.index(chips_row, COL_QTY).data() == "1"
@@ -112,7 +116,7 @@ def test_scan_with_the_scanner_field_focused(qtbot, counter, gui_store, clerk_ac
     counter.focus_scanner()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is counter.scan_field)
     scan_keys(qtbot, eye.sku)
-    assert in_cart(gui_store, clerk_actor, eye) == 1
+    assert in_cart(qtbot, counter, eye) == 1
     assert counter.scan_field.text() == ""
 
 
@@ -120,6 +124,7 @@ def test_scan_during_checkout_is_refused_visibly(
     qtbot, counter, gui_store, clerk_actor, eye, chips
 ):
     counter.add_product(chips.id)
+    settle(qtbot, counter)
     beeps: list[bool] = []
     counter.scanning.sound.played.connect(lambda: beeps.append(True))
     dialog = counter.checkout()
@@ -134,7 +139,7 @@ def test_scan_during_checkout_is_refused_visibly(
     assert dialog.isVisible() and dialog.order is None  # the scanner's Enter confirmed nothing
     toast = ScanToast.over(dialog)
     assert toast.isVisible() and eye.barcode in toast.text() and "not added" in toast.text()
-    assert in_cart(gui_store, clerk_actor, eye) == 0
+    assert in_cart(qtbot, counter, eye) == 0
     assert beeps == [True]
 
 
@@ -150,11 +155,13 @@ def test_first_scan_on_sale_complete_starts_the_next_sale(
     qtbot, counter, gui_store, clerk_actor, eye, chips
 ):
     counter.add_product(chips.id)
+    settle(qtbot, counter)
     dialog = _pay_cash(qtbot, counter)
     order = dialog.order
     focus(qtbot, dialog.new_sale_button)
     scan_keys(qtbot, eye.barcode)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+    settle(qtbot, counter)
     cart = gui_store.cart.current(clerk_actor)
     assert [(line.product_id, line.quantity) for line in cart.lines] == [(eye.id, 1)]
     stored = gui_store.orders.get(clerk_actor, order.order_number)
@@ -188,13 +195,14 @@ def test_scan_during_void_prompt_is_added_after_it(
 ):
     counter.dialogs = Dialogs()  # the real, exec()-ed message box
     counter.add_product(chips.id)
+    settle(qtbot, counter)
     button = QMessageBox.StandardButton.Yes if answer == "yes" else QMessageBox.StandardButton.No
     seen = _answer_void_prompt(qtbot, button, eye.barcode)
     voided = counter.void_sale()
     assert voided is (answer == "yes")
     assert "Void this sale" in seen[0] and "held" in seen[1]
-    qtbot.waitUntil(lambda: in_cart(gui_store, clerk_actor, eye) == 1)
-    assert in_cart(gui_store, clerk_actor, chips) == (0 if answer == "yes" else 1)
+    qtbot.waitUntil(lambda: in_cart(qtbot, counter, eye) == 1)
+    assert in_cart(qtbot, counter, chips) == (0 if answer == "yes" else 1)
     assert counter.scanning.router.held == ()
 
 
@@ -202,11 +210,12 @@ def test_scan_during_void_prompt_is_added_after_it(
 def test_a_scan_held_by_a_dialog_is_added_once(qtbot, counter, gui_store, clerk_actor, eye):
     counter.dialogs = Dialogs()
     counter.add_product(eye.id)
+    settle(qtbot, counter)
     _answer_void_prompt(qtbot, QMessageBox.StandardButton.No, eye.barcode)
     counter.void_sale()
-    qtbot.waitUntil(lambda: in_cart(gui_store, clerk_actor, eye) == 2)
+    qtbot.waitUntil(lambda: in_cart(qtbot, counter, eye) == 2)
     QTest.qWait(150)  # several drain polls later: still two
-    assert in_cart(gui_store, clerk_actor, eye) == 2
+    assert in_cart(qtbot, counter, eye) == 2
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -223,13 +232,13 @@ def test_scans_while_signed_out_are_refused(qtbot, counter, gui_store, clerk_act
         scan_keys(qtbot, eye.barcode)
     assert "Sign in first" in ScanToast.over(box).text()
     box.close()
-    assert in_cart(gui_store, clerk_actor, eye) == 0
+    assert in_cart(qtbot, counter, eye) == 0
 
 
 def test_every_scan_is_one_unit(qtbot, counter, gui_store, clerk_actor, eye, chips):
     counter.focus_scanner()
     for product in (eye, chips, eye, chips, eye):
         scan_keys(qtbot, product.barcode, delay_ms=1)
-    assert in_cart(gui_store, clerk_actor, eye) == 3
-    assert in_cart(gui_store, clerk_actor, chips) == 2
+    assert in_cart(qtbot, counter, eye) == 3
+    assert in_cart(qtbot, counter, chips) == 2
     assert counter.cart.total > Decimal("0")

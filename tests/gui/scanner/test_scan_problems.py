@@ -11,18 +11,19 @@ from PySide6.QtCore import Qt
 from sqlalchemy import create_engine, text
 
 from pos.demo import seed_demo
+from pos.devices.scanner.settings import ScannerSettings
 from pos.errors import ErrorCode
 from pos.services import open_store
 
-from ..conftest import CLERK_PASSWORD, COUNTER, MANAGER_PASSWORD, product_named
-from .conftest import ROOMY, scan_keys
+from ..conftest import CLERK_PASSWORD, COUNTER, MANAGER_PASSWORD, product_named, settle
+from .conftest import DEFAULTS, scan_keys
 
 pytestmark = pytest.mark.gui
 
 
 def start_scanning(qtbot, window):
     window.activateWindow()
-    window.scanning.apply_settings(ROOMY)
+    window.scanning.apply_settings(DEFAULTS)
     window.scanning.start()
     window.focus_grid()
     qtbot.waitUntil(lambda: window.product_view.hasFocus())
@@ -31,15 +32,24 @@ def start_scanning(qtbot, window):
     return beeps
 
 
-def in_cart(store, actor, product) -> int:
-    line = store.cart.current(actor).line(product.id)
+def scan(qtbot, window, code: str) -> None:
+    """A scanner-speed scan, then wait until the window's cart change is done."""
+    scan_keys(qtbot, code)
+    settle(qtbot, window)
+
+
+def in_cart(qtbot, window, product) -> int:
+    """Units of the product in the counter's open cart, as the database has it (once the
+    window's queued cart changes are saved)."""
+    settle(qtbot, window)
+    line = window.store.cart.current(window.actor).line(product.id)
     return 0 if line is None else line.quantity
 
 
 def test_unknown_code_stays_until_acknowledged(qtbot, window, gui_store, clerk_actor):
     beeps = start_scanning(qtbot, window)
     eye = product_named(gui_store, clerk_actor, "Cyber Eye Implant")
-    scan_keys(qtbot, "9999999999999")
+    scan(qtbot, window, "9999999999999")
     panel = window.scan_problems
     assert [p.code for p in panel.problems] == ["9999999999999"]
     assert panel.isVisible() and beeps == [True]
@@ -48,12 +58,12 @@ def test_unknown_code_stays_until_acknowledged(qtbot, window, gui_store, clerk_a
     assert row.label.textFormat() == Qt.TextFormat.PlainText
     assert not row.retry_button.isVisible()  # not found: trying again changes nothing
 
-    scan_keys(qtbot, eye.barcode)  # the next item is added ...
-    assert in_cart(gui_store, clerk_actor, eye) == 1
+    scan(qtbot, window, eye.barcode)  # the next item is added ...
+    assert in_cart(qtbot, window, eye) == 1
     assert window.notice.kind == "success" and "Cyber Eye Implant" in window.notice.text
     assert panel.isVisible() and len(panel.problems) == 1  # ... and the failure still shows
 
-    scan_keys(qtbot, "9999999999999")  # the same code again: one row, counted
+    scan(qtbot, window, "9999999999999")  # the same code again: one row, counted
     assert len(panel.problems) == 1 and panel.problems[0].times == 2
 
     qtbot.mouseClick(row.ok_button, Qt.MouseButton.LeftButton)
@@ -65,22 +75,22 @@ def test_no_stock_stays_until_the_item_is_added(qtbot, window, gui_store, clerk_
     manager = gui_store.auth.login("manager", MANAGER_PASSWORD, COUNTER)
     eye = product_named(gui_store, clerk_actor, "Cyber Eye Implant")
     gui_store.inventory.adjust(manager, eye.id, -eye.stock_quantity, reason="adjust")
-    scan_keys(qtbot, eye.barcode)
+    scan(qtbot, window, eye.barcode)
     problems = window.scan_problems.problems
     assert [(p.code, p.error_code) for p in problems] == [
         (eye.barcode, ErrorCode.INSUFFICIENT_STOCK)
     ]
     assert beeps == [True]
     gui_store.inventory.adjust(manager, eye.id, 5, reason="adjust")
-    scan_keys(qtbot, eye.barcode)
-    assert in_cart(gui_store, clerk_actor, eye) == 1
+    scan(qtbot, window, eye.barcode)
+    assert in_cart(qtbot, window, eye) == 1
     assert window.scan_problems.problems == []  # settled by the line being added
 
 
 def test_f8_acknowledges_every_problem(qtbot, window):
     start_scanning(qtbot, window)
-    scan_keys(qtbot, "11111111")
-    scan_keys(qtbot, "22222222")
+    scan(qtbot, window, "11111111")
+    scan(qtbot, window, "22222222")
     assert len(window.scan_problems.problems) == 2
     qtbot.keyClick(window, Qt.Key.Key_F8)
     assert window.scan_problems.problems == []
@@ -88,8 +98,8 @@ def test_f8_acknowledges_every_problem(qtbot, window):
 
 def test_sound_can_be_switched_off(qtbot, window):
     beeps = start_scanning(qtbot, window)
-    window.scanning.apply_settings(ROOMY.__class__(max_gap_ms=80, sound=False))
-    scan_keys(qtbot, "33333333")
+    window.scanning.apply_settings(ScannerSettings(sound=False))
+    scan(qtbot, window, "33333333")
     assert len(window.scan_problems.problems) == 1 and beeps == []
 
 
@@ -118,7 +128,7 @@ def test_lock_timeout_stays_offers_try_again_while_later_scans_are_added(
 
     other_counter = sqlite3.connect(path, isolation_level=None)
     other_counter.execute("BEGIN IMMEDIATE")  # another writer holds the database
-    scan_keys(qtbot, eye.barcode)
+    scan(qtbot, window, eye.barcode)
     other_counter.execute("ROLLBACK")
     other_counter.close()
     problem = window.scan_problems.problems[0]
@@ -126,12 +136,12 @@ def test_lock_timeout_stays_offers_try_again_while_later_scans_are_added(
     row = window.scan_problems.row(eye.barcode)
     assert row is not None and row.retry_button.isVisible()
 
-    scan_keys(qtbot, chips.barcode)  # later scans are added; the failure stays
-    assert in_cart(store, clerk, chips) == 1
+    scan(qtbot, window, chips.barcode)  # later scans are added; the failure stays
+    assert in_cart(qtbot, window, chips) == 1
     assert [p.code for p in window.scan_problems.problems] == [eye.barcode]
 
     qtbot.mouseClick(row.retry_button, Qt.MouseButton.LeftButton)
-    assert in_cart(store, clerk, eye) == 1  # exactly one: nothing was written the first time
+    assert in_cart(qtbot, window, eye) == 1  # exactly one: nothing was written the first time
     assert window.scan_problems.problems == []
 
 
@@ -165,9 +175,9 @@ def test_row_lock_on_postgresql_stays_while_other_scans_are_added(
         holder.start()
         try:
             assert locked.wait(5)
-            scan_keys(qtbot, eye.barcode)
-            scan_keys(qtbot, chips.barcode)
-            assert in_cart(store, clerk, chips) == 1
+            scan(qtbot, window, eye.barcode)
+            scan(qtbot, window, chips.barcode)
+            assert in_cart(qtbot, window, chips) == 1
             problems = window.scan_problems.problems
             assert [(p.code, p.error_code) for p in problems] == [
                 (eye.barcode, ErrorCode.LOCK_TIMEOUT)
@@ -177,7 +187,7 @@ def test_row_lock_on_postgresql_stays_while_other_scans_are_added(
             holder.join()
             engine.dispose()
         assert window.scan_problems.retry_first()  # F7
-        assert in_cart(store, clerk, eye) == 1
+        assert in_cart(qtbot, window, eye) == 1
         assert window.scan_problems.problems == []
     finally:
         window.shutdown()

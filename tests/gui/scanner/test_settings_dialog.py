@@ -15,7 +15,7 @@ from pos.devices.scanner.settings import ScannerSettings, Suffix
 from pos.devices.scanner.settings_dialog import ScannerSettingsDialog
 
 from ..conftest import product_named
-from .conftest import ROOMY, focus, scan_keys, type_slowly
+from .conftest import DEFAULTS, focus, scan_keys, type_slowly
 
 pytestmark = pytest.mark.gui
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def settings_dialog(qtbot, window):
     window.activateWindow()
-    window.scanning.apply_settings(ROOMY)
+    window.scanning.apply_settings(DEFAULTS)
     window.scanning.start()
     menu_action = next(
         a for a in window.findChildren(type(window.pay_action)) if a.text() == "&Scanner\u2026"
@@ -92,7 +92,7 @@ def test_cancel_puts_the_old_settings_back(qtbot, window, settings_dialog):
     settings_dialog.max_gap.setValue(150)
     assert window.scanning.keyboard.settings.max_gap_ms == 150  # live while testing
     settings_dialog.reject()
-    assert window.scanning.keyboard.settings == ROOMY
+    assert window.scanning.keyboard.settings == DEFAULTS
     assert scanner_settings.load() == ScannerSettings()  # nothing written
 
 
