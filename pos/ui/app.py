@@ -14,6 +14,7 @@ from pos.services.facade import Store, open_store
 from pos.ui import style
 from pos.ui.bug_reports import BUG_MESSAGE, BugReporter
 from pos.ui.change_bus import ChangeBus
+from pos.ui.counter_place import show_counter
 from pos.ui.counter_window import CounterWindow
 from pos.ui.dialogs import Dialogs
 from pos.ui.login_dialog import LoginDialog
@@ -151,8 +152,8 @@ class CounterSession(QObject):
         self.window = CounterWindow(self.store, actor, dialogs=self.dialogs, bus=self.bus)
         self.bus.onlineChanged.connect(self.window.set_online)
         self.window.signOutRequested.connect(self.switch_clerk)
-        self.window.resize(1366, 768)
-        self.window.show()
+        self.window.remember_place = True  # tests and the screenshot tool leave it False
+        show_counter(self.window)
         self.window.scanning.start()  # scanner bursts reach the sale from any widget
         return self.window
 

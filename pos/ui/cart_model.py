@@ -121,6 +121,8 @@ class CartModel(QAbstractTableModel):
                 return "Remove this line (Del)"
             if col == COL_QTY:
                 return "Change the quantity (F4), 1 to 99"
+            if col == COL_NAME:  # the full name and the SKU, even when the column is narrow
+                return f"{line.name}\nSKU {line.sku}"
             return None
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_REMOVE:
             return QColor(style.DANGER)

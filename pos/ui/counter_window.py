@@ -33,6 +33,7 @@ from pos.ui.cart_panel import CartPanel
 from pos.ui.change_bus import ChangeBus
 from pos.ui.checkout_dialog import CheckoutDialog
 from pos.ui.counter_actions import ShortcutsDialog, build_menus, manager_menu
+from pos.ui.counter_place import remember_counter
 from pos.ui.dialogs import Dialogs
 from pos.ui.login_dialog import plain_label
 from pos.ui.notifications import NoticeBar
@@ -84,6 +85,7 @@ class CounterWindow(QMainWindow):
         self._pay_when_idle = False
         self._own_stock_ids: set[uuid.UUID] = set()  # our own changes, shown by the next cart
         self._closed = False
+        self.remember_place = False  # the app sets it: only a real counter saves its place
 
         self._quantity_timer = QTimer(self, singleShot=True, interval=QUANTITY_DEBOUNCE_MS)
         self._quantity_timer.timeout.connect(self.flush_quantities)
@@ -533,6 +535,8 @@ class CounterWindow(QMainWindow):
             return
         self._closed = True
         self.scanning.stop()
+        if self.remember_place:
+            remember_counter(self)
         self.flush_quantities()
         self.bus.changed.disconnect(self._on_change)
         self.runner.finish_writes()  # the clerk's last changes are saved, not dropped

@@ -2,7 +2,8 @@
 
 The counter's screens (login, counter window with a cart, checkout, receipt preview) at the
 chosen size, then the admin window's (products, stock adjust, open carts, dashboard, ...)
-at 1366x768 and 1920x1080; `--counter-only` skips the admin part.
+at 1366x768 and 1920x1080; `--counter-only` skips the admin part; `--counter-sizes` renders
+only the counter window at 1024x768, 1366x768 and 1920x1080 (the pictures in docs/).
 
 Uses a throw-away SQLite store with the demo catalog, so it never touches real data.
 """
@@ -117,14 +118,65 @@ def render(outdir: Path, width: int, height: int) -> list[Path]:
     return written
 
 
+COUNTER_SIZES = ((1024, 768), (1366, 768), (1920, 1080))
+
+
+def counter_screens(outdir: Path) -> list[Path]:
+    """The counter window with a sale in progress at 1024x768, 1366x768 and 1920x1080
+    (counter-WxH.png): what docs/ shows a shop before it buys its screens."""
+    from pos.demo import seed_demo
+    from pos.services.facade import open_store
+    from pos.ui.app import application
+    from pos.ui.counter_window import CounterWindow
+    from pos.ui.thumbnails import ThumbnailCache
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    application(["pos-screenshots"])
+    work = Path(tempfile.mkdtemp(prefix="pos-shots-"))
+    store = open_store(f"sqlite:///{work / 'pos.sqlite3'}")
+    store.migrate()
+    seed_demo(store, manager_password="manager-pass-1", clerk_password="1234")
+    actor = store.auth.login("clerk", "1234", "COUNTER-1")
+    thumbs = ThumbnailCache(cache=work / "thumbnails")
+    window = CounterWindow(store, actor, thumbnails=thumbs)
+    window.resize(*COUNTER_SIZES[0])
+    window.show()
+    wait_for(lambda: window.product_model.rowCount() > 0)
+    names = ["Armored Bomber Jacket", "Cold Storage Vault Drive", "Cyber Eye Implant"]
+    for row in range(window.product_model.rowCount()):
+        product = window.product_model.product(row)
+        if product is not None and product.name in names:
+            window.add_product(product.id)
+    wait_for(lambda: not window.sale.busy)
+    written = []
+    for width, height in COUNTER_SIZES:
+        window.resize(width, height)
+        window.focus_scanner()
+        wait_for(lambda: thumbs.pending() == 0 and not window.runner.pending)
+        settle(0.4)
+        written.append(save(window, outdir / f"counter-{width}x{height}.png"))
+    window.shutdown()
+    window.close()
+    store.close()
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--size", default="1366x768", help="window size, e.g. 1920x1080")
     parser.add_argument("--counter-only", action="store_true", help="skip the admin window")
+    parser.add_argument(
+        "--counter-sizes",
+        action="store_true",
+        help="only the counter window at 1024x768, 1366x768 and 1920x1080 (for docs/)",
+    )
     args = parser.parse_args(argv)
     width, height = (int(x) for x in args.size.lower().split("x"))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.counter_sizes:
+        counter_screens(args.outdir)
+        return 0
     render(args.outdir, width, height)
     if not args.counter_only:
         from pos.ui.admin.screenshots import admin_screenshots

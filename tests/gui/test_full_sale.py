@@ -6,10 +6,11 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QSpinBox
+from PySide6.QtWidgets import QApplication
 
 from pos.ui.app import build_login_dialog
 from pos.ui.cart_model import COL_QTY
+from pos.ui.cart_view import QuantityEditor
 from pos.ui.counter_window import CounterWindow
 
 from .conftest import CLERK_PASSWORD, COUNTER, product_named, settle
@@ -79,7 +80,7 @@ def test_full_sale_with_keyboard_and_mouse(qtbot, gui_store, make_window, dialog
     window.cart_view.selectRow(window.cart_model.row_of(eye.id))
     qtbot.keyClick(window, Qt.Key.Key_F4)
     editor = QApplication.focusWidget()
-    assert isinstance(editor, QSpinBox)
+    assert isinstance(editor, QuantityEditor)
     editor.selectAll()
     qtbot.keyClicks(editor, "2")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
