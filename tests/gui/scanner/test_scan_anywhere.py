@@ -9,10 +9,11 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QSpinBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pos.devices.scanner.toast import ScanToast
 from pos.ui.cart_model import COL_QTY
+from pos.ui.cart_view import QuantityEditor
 from pos.ui.dialogs import Dialogs
 
 from ..conftest import product_named, settle
@@ -102,7 +103,7 @@ def test_scan_with_quantity_editor_open(qtbot, counter, gui_store, clerk_actor, 
     settle(qtbot, counter)
     counter.edit_quantity()
     editor = QApplication.focusWidget()
-    assert isinstance(editor, QSpinBox)
+    assert isinstance(editor, QuantityEditor)
     scan_keys(qtbot, eye.barcode)
     qtbot.waitUntil(lambda: in_cart(qtbot, counter, eye) == 1)
     counter.flush_quantities()
