@@ -103,7 +103,9 @@ def _platform_problem(name: str, env: Mapping[str, str]) -> str | None:
         return None  # offscreen, minimal, vnc, eglfs...: nothing we can check cheaply
     plugin = plugin_path(name)
     if plugin is None:
-        return f"this installation has no Qt {name} platform plugin."
+        # Not where QLibraryInfo says (a bundle may lay plugins out its own way): let Qt
+        # look, rather than refuse a window that might well open.
+        return None
     missing = missing_libraries(plugin)
     if missing:
         return (

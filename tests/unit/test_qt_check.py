@@ -119,3 +119,8 @@ def test_the_apt_line_is_the_debs_dependency_list_and_in_the_readme():
     assert tuple(depends) == qt_check.APT_PACKAGES
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert " ".join(qt_check.APT_PACKAGES) in readme
+
+
+def test_a_plugin_qt_finds_elsewhere_is_not_refused(live_display, monkeypatch):
+    monkeypatch.setattr(qt_check, "plugin_path", lambda name: None)
+    assert qt_check.problem({"DISPLAY": live_display}) is None
