@@ -34,3 +34,8 @@ def test_ci_installs_with_the_constraints_and_checks_the_format():
     assert "-c constraints.txt" in ci
     assert 'ruff" format --check .' in ci
     assert "xvfb xdotool" in ci
+
+
+def test_ci_type_checks_the_whole_package():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert '"$venv/bin/mypy" pos  #' in ci
