@@ -39,3 +39,29 @@ def test_ci_installs_with_the_constraints_and_checks_the_format():
 def test_ci_type_checks_the_whole_package():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert '"$venv/bin/mypy" pos  #' in ci
+
+
+def _layout_section() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_layout_names_every_package_folder():
+    layout = _layout_section()
+    packages = [
+        p.parent.relative_to(ROOT).as_posix()
+        for p in (*ROOT.glob("pos/*/__init__.py"), *ROOT.glob("pos/services/*/__init__.py"))
+    ]
+    missing = [
+        f"{p}/"
+        for p in packages
+        if f"`{p}/`" not in layout and p not in ("pos/services", "pos/migrations")
+    ]
+    assert not missing, f"README's Layout section does not mention {missing}"
+
+
+def test_readme_layout_names_only_what_exists():
+    named = re.findall(r"`((?:pos|tests|bench|packaging|tools|docs)/[\w/.]*)`", _layout_section())
+    assert named
+    gone = [n for n in named if not (ROOT / n).exists()]
+    assert not gone, f"README's Layout section names what is not there: {gone}"
