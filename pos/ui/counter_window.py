@@ -12,7 +12,7 @@ import logging
 import uuid
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -183,6 +183,8 @@ class CounterWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
+        self._cart_width_chosen = False  # the clerk moved the splitter: keep their choice
+        self.splitter.splitterMoved.connect(self._splitter_moved)
         self.splitter.setChildrenCollapsible(False)
         self.browser.setMinimumWidth(300)
         self.splitter.setSizes([800, 560])
@@ -498,6 +500,17 @@ class CounterWindow(QMainWindow):
     def edit_quantity(self) -> None:
         if not self.cart_view.edit_quantity():
             self.notice.info("The cart is empty.")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if not self._cart_width_chosen:
+            # The cart keeps about 540 px on small tills and grows to 40 % on big screens.
+            width = self.splitter.width()
+            cart = max(540, min(int(width * 0.4), 820))
+            self.splitter.setSizes([max(width - cart, 1), cart])
+
+    def _splitter_moved(self, _pos: int, _index: int) -> None:
+        self._cart_width_chosen = True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape:
