@@ -139,11 +139,18 @@ def _gap_ms(before: _Held, after: _Held) -> float:
     return after.arrived - before.arrived
 
 
+def _suffix_name(key: int, text: str) -> str:
+    """ "Enter", "Tab" or "": a line feed (some scanners end codes with LF) counts as Enter."""
+    if key in SUFFIX_KEYS:
+        return SUFFIX_KEYS[Qt.Key(key)]
+    return "Enter" if text in ("\r", "\n") else ""
+
+
 def _kind(event: QKeyEvent) -> _Kind:
     key = event.key()
     if key in MODIFIER_KEYS:
         return _Kind.MODIFIER
-    if key in SUFFIX_KEYS:
+    if _suffix_name(key, event.text()):
         return _Kind.SUFFIX
     text = event.text()
     if len(text) == 1 and text.isprintable() and not event.modifiers() & TEXT_BLOCKING_MODIFIERS:
@@ -154,9 +161,13 @@ def _kind(event: QKeyEvent) -> _Kind:
 def _key_name(held: _Held) -> str:
     if held.text and held.text.isprintable():
         return held.text
-    if held.key in SUFFIX_KEYS:
-        return SUFFIX_KEYS[Qt.Key(held.key)]
-    return Qt.Key(held.key).name.removeprefix("Key_")
+    suffix = _suffix_name(held.key, held.text)
+    if suffix:
+        return suffix
+    try:
+        return Qt.Key(held.key).name.removeprefix("Key_")
+    except ValueError:
+        return f"key {held.key:#x}"
 
 
 class ScanBurstFilter(QObject):
@@ -227,9 +238,7 @@ class ScanBurstFilter(QObject):
         return self._press(watched, event)
 
     def _release(self, watched: QWidget, event: QKeyEvent) -> bool:
-        if event.isAutoRepeat():
-            return False
-        if event.key() in self._swallow_release:
+        if event.key() in self._swallow_release and not event.isAutoRepeat():
             self._swallow_release.discard(event.key())
             return True
         if self._held:
@@ -239,10 +248,12 @@ class ScanBurstFilter(QObject):
 
     def _press(self, watched: QWidget, event: QKeyEvent) -> bool:
         kind = _kind(event)
-        if event.isAutoRepeat():  # a key held down is a person
-            self._give_back()
-            return False
         if not self._held:
+            # A key held down repeats by itself: a person. (Within a burst, X11 marks the
+            # second of two equal keys typed 1 ms apart as a repeat too, so there the
+            # timing decides, as for any key.)
+            if event.isAutoRepeat():
+                return False
             if kind is _Kind.TEXT:
                 self._hold(watched, event)
                 return True
@@ -264,7 +275,7 @@ class ScanBurstFilter(QObject):
             self._hold(watched, event)
             return True
         if kind is _Kind.SUFFIX:
-            suffix = SUFFIX_KEYS[Qt.Key(event.key())]
+            suffix = _suffix_name(event.key(), event.text())
             burst = self._analyse(self._held + [held], suffix)
             if burst.is_scan:
                 self._held.clear()
@@ -334,7 +345,9 @@ class ScanBurstFilter(QObject):
                 continue
             gap = None if previous is None else round(_gap_ms(previous, held), 1)
             strokes.append(
-                KeyStroke(_key_name(held), held.text if held.key not in SUFFIX_KEYS else "", gap)
+                KeyStroke(
+                    _key_name(held), "" if _suffix_name(held.key, held.text) else held.text, gap
+                )
             )
             previous = held
         typed = "".join(k.text for k in strokes)

@@ -248,3 +248,40 @@ def test_a_flush_timer_that_fires_right_after_a_stall_waits_for_queued_keys(
     QTest.keyClicks(field, "006381333931")
     QTest.keyClick(field, Qt.Key.Key_Return)
     assert codes == ["4006381333931"] and field.text() == ""
+
+
+def test_a_line_feed_ends_a_scan_like_enter(qtbot, form, codes):
+    """Some scanners end a code with LF (X11 sends it as its own key, text "\\n")."""
+    field, _, _ = form
+    QTest.keyClicks(field, "12345678", Qt.KeyboardModifier.NoModifier, 1)
+    QApplication.sendEvent(
+        field, QKeyEvent(QEvent.Type.KeyPress, Qt.Key(0x0A), Qt.KeyboardModifier.NoModifier, "\n")
+    )
+    assert codes == ["12345678"] and field.text() == ""
+
+
+def test_equal_keys_in_a_scan_marked_as_repeat_stay_in_it(qtbot, form, codes, burst_filter):
+    """X11 flags the second of two equal keys typed 1 ms apart as an auto-repeat."""
+    field, _, _ = form
+    burst_filter.set_settings(ScannerSettings())
+    stamp = 3_000_000
+    for number, digit in enumerate("2011001126482"):
+        repeat = number > 0 and digit == "2011001126482"[number - 1]
+        event = QKeyEvent(
+            QEvent.Type.KeyPress, Qt.Key(ord(digit)), Qt.KeyboardModifier.NoModifier, digit, repeat
+        )
+        event.setTimestamp(stamp)
+        QApplication.sendEvent(field, event)
+        stamp += 2
+    _send(field, Qt.Key.Key_Return, "\r", stamp)
+    assert codes == ["2011001126482"] and field.text() == ""
+
+
+def test_a_key_held_down_types_at_once(qtbot, form, codes):
+    field, _, _ = form
+    for _ in range(5):
+        event = QKeyEvent(
+            QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a", True
+        )
+        QApplication.sendEvent(field, event)
+    assert field.text() == "aaaaa" and codes == []
