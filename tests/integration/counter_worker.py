@@ -9,6 +9,9 @@ from threading import Barrier  # the type of a multiprocessing Manager's Barrier
 
 from pos.errors import ErrorCode, PosError
 from pos.services import open_store
+from tests.integration.cheap_hashing import use_cheap_hashing
+
+use_cheap_hashing()
 
 
 def hammer_one_product(url: str, counter: str, product_id: str, attempts: int) -> dict[str, int]:

@@ -28,6 +28,9 @@ from typing import Any
 
 from pos.errors import ErrorCode, PosError
 from pos.services import open_store
+from tests.integration.cheap_hashing import use_cheap_hashing
+
+use_cheap_hashing()
 
 ROOT = Path(__file__).resolve().parents[2]
 CLERK = ("alice", "alice-password")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from pos.errors import ErrorCode, PosError
@@ -169,19 +169,36 @@ class AuthService:
                 return _bad_credentials()
             user.failed_logins = 0
             user.locked_until = None
-            if needs_rehash(user.password_hash):  # scrypt or older parameters: upgrade now
-                user.password_hash = hash_password(secret)
+            if needs_rehash(user.password_hash):  # scrypt or older parameters
+                outdated.append(user.password_hash)
             tx.session.flush()
             counter_id = counter_id_for(tx, counter) if counter else None
             return Actor(
                 user.id, user.username, user.role, counter_id, counter if counter else None
             )
 
+        outdated: list[str] = []
         result = self._uow.run(work, operation="auth.login")
         if isinstance(result, PosError):
             self._uow.record_failure("auth.login", result, None)
             raise result
+        if outdated:
+            self._rehash(result.user_id, outdated[0], secret)
         return result
+
+    def _rehash(self, user_id: int, old_hash: str, secret: str) -> None:
+        """Replace an outdated hash after a successful sign-in. Hashing takes ~0.1 s, so it
+        runs outside the sign-in transaction (on SQLite that holds the database's write
+        lock); the update applies only if nobody changed the password meanwhile."""
+        new_hash = hash_password(secret)
+        self._uow.run(
+            lambda tx: tx.session.execute(
+                update(User)
+                .where(User.id == user_id, User.password_hash == old_hash)
+                .values(password_hash=new_hash)
+            ),
+            operation="auth.rehash",
+        )
 
     def at_counter(self, actor: Actor, counter: str) -> Actor:
         """The same user, now selling at another counter."""
