@@ -10,17 +10,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy import text as sql_text
-from sqlalchemy.exc import IntegrityError
 
 from pos.errors import ErrorCode, PosError
+from pos.gateway import LineCapExceeded
 from pos.logs import log_cart_action
 from pos.models import MAX_LINE_QUANTITY, Cart, CartLine, Customer, utcnow
 from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.events import EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.services.selling.cart_reads import (
+    CartRows,
+    LineRow,
     OpenCart,
     build_snapshot,
     lock_open_cart,
@@ -51,7 +53,7 @@ class CartService:
             ).first()
             if row is None:
                 return snapshot(tx, None, counter_code=actor.counter_code).view
-            return self._view(tx, actor, OpenCart(row[0], row[1], row[2]))
+            return self._view(tx, actor, OpenCart(row.id, row.delivery, row.customer_id))
 
         return self._uow.run(work, operation="cart.current", actor=actor, write=False)
 
@@ -61,20 +63,29 @@ class CartService:
         pid = validation.product_id(product_id)
         qty = validation.line_quantity(quantity)
 
+        # The cart row is locked first, so its lines cannot change under us: read them (and
+        # the settings) before touching the product, and build the view from that read and
+        # what the stock call returned. The hot product row is then locked only from that
+        # one call to COMMIT.
         def work(tx: Tx) -> CartView:
             cart = self._lock_or_open(tx, actor, counter_id)
-            if tx.is_postgres:
-                return self._add_pg(tx, actor, counter_id, cart, pid, qty)
-            change = change_stock(
-                tx,
+            rows = read_rows(tx, cart.id)
+            ledger = Ledger("cart_add", actor.user_id, counter_id, cart_id=cart.id)
+            try:
+                taken = take_for_cart(tx, pid, qty, ledger)
+            except LineCapExceeded:
+                raise _line_cap(pid, qty) from None
+            stock = taken.stock
+            line = LineRow(
                 pid,
-                -qty,
-                Ledger("cart_add", actor.user_id, counter_id, cart_id=cart.id),
-                require_active=True,
+                stock.sku,
+                stock.name,
+                taken.unit_price_cents,
+                taken.line_quantity,
+                stock.stock_after,
             )
-            self._upsert_line(tx, cart.id, pid, qty, change.price_cents)
             tx.after_commit(lambda: log_cart_action("add", actor.user_id, pid, qty))
-            return self._view(tx, actor, cart)
+            return self._view_of(actor, cart, with_line(rows, pid, line))
 
         return self._run(work, "cart.add", actor, pid)
 
@@ -120,20 +131,16 @@ class CartService:
 
         def work(tx: Tx) -> CartView:
             cart = self._require_cart(tx, counter_id, pid)
-            if tx.is_postgres:
-                return self._remove_pg(tx, actor, counter_id, cart, pid)
-            removed = tx.session.execute(
-                delete(CartLine)
-                .where(CartLine.cart_id == cart.id, CartLine.product_id == pid)
-                .returning(CartLine.quantity)
-            ).scalar_one_or_none()
-            if removed is None:
+            rows = read_rows(tx, cart.id)
+            if not any(r.product_id == pid for r in rows.lines):
                 raise _not_in_cart(pid)
-            change_stock(
-                tx, pid, removed, Ledger("cart_remove", actor.user_id, counter_id, cart_id=cart.id)
-            )
+            ledger = Ledger("cart_remove", actor.user_id, counter_id, cart_id=cart.id)
+            returned = return_from_cart(tx, pid, ledger)
+            if returned is None:
+                raise _not_in_cart(pid)
+            removed = returned.line_quantity
             tx.after_commit(lambda: log_cart_action("remove", actor.user_id, pid, removed))
-            return self._view(tx, actor, cart)
+            return self._view_of(actor, cart, with_line(rows, pid, None))
 
         return self._run(work, "cart.remove", actor, pid)
 
@@ -168,46 +175,7 @@ class CartService:
         self._events.stock_changed([pid])
         return view
 
-    # -- PostgreSQL: read the cart, then one statement for line + stock + ledger ---------
-    # The cart row is locked first, so its lines cannot change under us: read them (and the
-    # settings) before touching the product, and build the view from that read and what the
-    # stock statement returned. The hot product row is then locked only from that one
-    # statement to COMMIT.
-    def _add_pg(
-        self, tx: Tx, actor: Actor, counter_id: int, cart: OpenCart, pid: uuid.UUID, qty: int
-    ) -> CartView:
-        rows = read_rows(tx, cart.id)
-        try:
-            taken = take_for_cart(tx, pid, qty, actor.user_id, counter_id, cart.id)
-        except IntegrityError as exc:
-            if "quantity_range" not in str(exc.orig):
-                raise
-            raise _line_cap(pid, qty) from None
-        stock = taken.stock
-        line = (
-            stock.sku,
-            stock.name,
-            taken.unit_price_cents,
-            taken.line_quantity,
-            stock.stock_after,
-        )
-        tx.after_commit(lambda: log_cart_action("add", actor.user_id, pid, qty))
-        return self._view_of(actor, cart, with_line(rows, pid, line))
-
-    def _remove_pg(
-        self, tx: Tx, actor: Actor, counter_id: int, cart: OpenCart, pid: uuid.UUID
-    ) -> CartView:
-        rows = read_rows(tx, cart.id)
-        if not any(r[6] == pid for r in rows):
-            raise _not_in_cart(pid)
-        returned = return_from_cart(tx, pid, actor.user_id, counter_id, cart.id)
-        if returned is None:
-            raise _not_in_cart(pid)
-        removed = returned[1]
-        tx.after_commit(lambda: log_cart_action("remove", actor.user_id, pid, removed))
-        return self._view_of(actor, cart, with_line(rows, pid, None))
-
-    def _view_of(self, actor: Actor, cart: OpenCart, rows: list[tuple[Any, ...]]) -> CartView:
+    def _view_of(self, actor: Actor, cart: OpenCart, rows: CartRows) -> CartView:
         return build_snapshot(
             rows,
             cart.id,
@@ -263,27 +231,6 @@ class CartService:
         if cart is None:
             raise _not_in_cart(pid)
         return cart
-
-    def _upsert_line(
-        self, tx: Tx, cart_id: int, pid: uuid.UUID, qty: int, price_cents: int
-    ) -> None:
-        stmt = tx.upsert(CartLine).values(
-            cart_id=cart_id,
-            product_id=pid,
-            quantity=qty,
-            unit_price_cents=price_cents,
-            added_at=utcnow(),
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[CartLine.cart_id, CartLine.product_id],
-            set_={"quantity": CartLine.quantity + stmt.excluded.quantity},
-        )
-        try:
-            # A savepoint would cost a round trip; the line cap is a CHECK constraint
-            # and a violation rolls the whole call back, stock included.
-            tx.session.execute(stmt)
-        except IntegrityError:
-            raise _line_cap(pid, qty) from None
 
 
 def _line_cap(pid: uuid.UUID, qty: int) -> PosError:

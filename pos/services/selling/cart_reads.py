@@ -32,7 +32,7 @@ class CartSnapshot:
 def lock_open_cart(tx: Tx, counter_id: int) -> OpenCart | None:
     """The counter's open cart, locked: always the first lock a cart operation takes."""
     row = tx.session.connection().execute(_LOCK_OPEN_CART, {"counter_id": counter_id}).first()
-    return OpenCart(row[0], row[1], row[2]) if row else None
+    return OpenCart(row.id, row.delivery, row.customer_id) if row else None
 
 
 # Built once: a statement object reused keeps its cache key, so each call skips building
@@ -66,45 +66,73 @@ _SNAPSHOT = (
 _SETTINGS_ONLY = _SNAPSHOT.where(CartLine.id.is_(None))
 
 
-def read_rows(tx: Tx, cart_id: int | None) -> list[tuple[Any, ...]]:
-    """Settings left-joined to the cart's lines: one round trip even for an empty cart.
+@dataclass(frozen=True)
+class SettingsRow:
+    tax_rate_ppm: int
+    shipping_fee_cents: int
+    free_shipping_over_cents: int
+    currency: str
+    require_customer: bool
+    store_name: str
 
-    Each row: 6 settings columns, then product_id, sku, name, unit_price_cents, quantity,
-    stock_quantity (all None for the one row of an empty cart)."""
+
+@dataclass(frozen=True)
+class LineRow:
+    product_id: Any
+    sku: str
+    name: str
+    unit_price_cents: int
+    quantity: int
+    stock_quantity: int
+
+
+@dataclass(frozen=True)
+class CartRows:
+    """The store settings and the cart's lines (oldest first), as one query read them."""
+
+    settings: SettingsRow
+    lines: tuple[LineRow, ...]
+
+
+def read_rows(tx: Tx, cart_id: int | None) -> CartRows:
+    """Settings left-joined to the cart's lines: one round trip even for an empty cart."""
     # Core statements straight on the connection: the ORM execution path adds nothing here.
     execute = tx.session.connection().execute
     params = {"cart_id": cart_id}
-    rows = [tuple(r) for r in execute(_SNAPSHOT, params)] if cart_id is not None else []
+    rows = list(execute(_SNAPSHOT, params)) if cart_id is not None else []
     if not rows:
-        rows = [tuple(r) for r in execute(_SETTINGS_ONLY, params)]
+        rows = list(execute(_SETTINGS_ONLY, params))
     if not rows:
         raise RuntimeError("store settings row missing: run `pos migrate`")
-    return rows
+    first = rows[0]
+    settings = SettingsRow(
+        first.tax_rate_ppm,
+        first.shipping_fee_cents,
+        first.free_shipping_over_cents,
+        first.currency,
+        bool(first.require_customer),
+        first.store_name,
+    )
+    lines = tuple(
+        LineRow(r.product_id, r.sku, r.name, r.unit_price_cents, r.quantity, r.stock_quantity)
+        for r in rows
+        if r.product_id is not None
+    )
+    return CartRows(settings, lines)
 
 
-def with_line(
-    rows: list[tuple[Any, ...]],
-    product_id: Any,
-    line: tuple[str, str, int, int, int] | None,
-) -> list[tuple[Any, ...]]:
-    """Rows as read, with one product's line replaced, appended (a new line is the newest,
-    so it sorts last) or, with line=None, dropped. line: sku, name, unit price, quantity,
-    stock."""
-    settings = rows[0][:6]
-    lines = [r for r in rows if r[6] is not None]
-    changed = settings + ((product_id, *line) if line is not None else ())
-    out = []
-    replaced = False
-    for r in lines:
-        if r[6] == product_id:
-            replaced = True
-            if line is not None:
-                out.append(changed)
-        else:
-            out.append(r)
-    if not replaced and line is not None:
-        out.append(changed)
-    return out or [settings + (None,) * 6]
+def with_line(rows: CartRows, product_id: Any, line: LineRow | None) -> CartRows:
+    """The rows as read, with one product's line replaced, appended (a new line is the
+    newest, so it sorts last) or, with line=None, dropped."""
+    lines = [r for r in rows.lines if r.product_id != product_id or line is not None]
+    for i, r in enumerate(lines):
+        if r.product_id == product_id and line is not None:
+            lines[i] = line
+            break
+    else:
+        if line is not None:
+            lines.append(line)
+    return CartRows(rows.settings, tuple(lines))
 
 
 def snapshot(
@@ -126,29 +154,30 @@ def snapshot(
 
 
 def build_snapshot(
-    rows: list[tuple[Any, ...]],
+    rows: CartRows,
     cart_id: int | None,
     *,
     counter_code: str | None,
     delivery: bool = False,
     customer_id: int | None = None,
 ) -> CartSnapshot:
-    first = rows[0]
-    rules = PriceRules(first[0], first[1], first[2])
+    settings = rows.settings
+    rules = PriceRules(
+        settings.tax_rate_ppm, settings.shipping_fee_cents, settings.free_shipping_over_cents
+    )
     lines = tuple(
         CartLineView(
-            product_id=r[6],
-            sku=r[7],
-            name=r[8],
-            unit_price=from_cents(r[9]),
-            quantity=r[10],
-            line_total=from_cents(line_cents(r[9], r[10])),
-            stock_quantity=r[11],
+            product_id=r.product_id,
+            sku=r.sku,
+            name=r.name,
+            unit_price=from_cents(r.unit_price_cents),
+            quantity=r.quantity,
+            line_total=from_cents(line_cents(r.unit_price_cents, r.quantity)),
+            stock_quantity=r.stock_quantity,
         )
-        for r in rows
-        if r[6] is not None
+        for r in rows.lines
     )
-    subtotal = sum(line_cents(r[9], r[10]) for r in rows if r[6] is not None)
+    subtotal = sum(line_cents(r.unit_price_cents, r.quantity) for r in rows.lines)
     t = totals(subtotal, rules, delivery).as_decimal()
     view = CartView(
         cart_id=cart_id,
@@ -161,6 +190,6 @@ def build_snapshot(
         total=t.total,
         delivery=delivery,
         customer_id=customer_id,
-        currency=first[3],
+        currency=settings.currency,
     )
-    return CartSnapshot(view, rules, bool(first[4]), first[5])
+    return CartSnapshot(view, rules, settings.require_customer, settings.store_name)

@@ -10,18 +10,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, bindparam, insert, select, text, update
+from sqlalchemy import select
 
 from pos.errors import ErrorCode, PosError
-from pos.models import Cart, Order, OrderItem, Payment, User, utcnow
-from pos.models.base import UtcDateTime
+from pos.gateway import NewOrder, OrderLine, gateway
+from pos.models import Cart, Order, User, utcnow
 from pos.money import from_cents, to_cents
 from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.events import EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.services.pricing.totals import totals
 from pos.services.selling.cart import _require_active_customer
-from pos.services.selling.cart_reads import OpenCart, lock_open_cart, snapshot
+from pos.services.selling.cart_reads import CartSnapshot, OpenCart, lock_open_cart, snapshot
 from pos.services.selling.orders import load_order
 from pos.views import Actor, OrderLineView, OrderView, PaymentView
 
@@ -79,97 +79,6 @@ def change_due(payments: list[tuple[str, int]], total_cents: int) -> int:
     return tendered - total_cents
 
 
-# PostgreSQL: the order, its items, its payments and the cart's new status in one statement.
-_PG_PLACE_ORDER = text(
-    """
-    WITH placed AS (
-        INSERT INTO orders (order_number, cart_id, counter_id, user_id, customer_id, delivery,
-                            subtotal_cents, tax_cents, shipping_cents, total_cents,
-                            tendered_cents, change_cents, tax_rate_ppm, currency, created_at)
-        VALUES (:number, :cart_id, :counter_id, :user_id, :customer_id, :delivery,
-                :subtotal, :tax, :shipping, :total, :tendered, :change, :tax_rate_ppm,
-                :currency, :now)
-        RETURNING id
-    ), items AS (
-        INSERT INTO order_items (order_id, product_id, sku, name, unit_price_cents, quantity,
-                                 line_total_cents)
-        SELECT placed.id, x.product_id, x.sku, x.name, x.unit, x.quantity, x.line_total
-          FROM placed,
-               unnest(CAST(:product_ids AS UUID[]), CAST(:skus AS VARCHAR[]),
-                      CAST(:names AS VARCHAR[]), CAST(:units AS BIGINT[]),
-                      CAST(:quantities AS INTEGER[]), CAST(:line_totals AS BIGINT[]))
-                   WITH ORDINALITY AS x(product_id, sku, name, unit, quantity, line_total, n)
-         ORDER BY x.n
-    ), paid AS (
-        INSERT INTO payments (order_id, method, amount_cents)
-        SELECT placed.id, y.method, y.amount
-          FROM placed,
-               unnest(CAST(:methods AS VARCHAR[]), CAST(:amounts AS BIGINT[]))
-                   WITH ORDINALITY AS y(method, amount, n)
-         ORDER BY y.n
-    ), closed AS (
-        UPDATE carts
-           SET status = 'checked_out', closed_at = :now, closed_by = :user_id,
-               updated_at = :now, delivery = :delivery, customer_id = :customer_id
-         WHERE id = :cart_id
-    )
-    SELECT id FROM placed
-    """
-).bindparams(
-    bindparam("now", type_=UtcDateTime()),
-    bindparam("delivery", type_=Boolean()),
-    bindparam("customer_id", type_=Integer()),
-)
-
-
-def _place_order_pg(
-    tx: Tx,
-    actor: Actor,
-    counter_id: int,
-    cart_id: int,
-    number: str,
-    customer: int | None,
-    ship: bool,
-    t: Any,
-    parsed: list[tuple[str, int]],
-    change: int,
-    tax_rate_ppm: int,
-    view: Any,
-    now: Any,
-) -> int:
-    lines = view.lines
-    return int(
-        tx.session.execute(
-            _PG_PLACE_ORDER,
-            {
-                "number": number,
-                "cart_id": cart_id,
-                "counter_id": counter_id,
-                "user_id": actor.user_id,
-                "customer_id": customer,
-                "delivery": ship,
-                "subtotal": t.subtotal,
-                "tax": t.tax,
-                "shipping": t.shipping,
-                "total": t.total,
-                "tendered": sum(c for _, c in parsed),
-                "change": change,
-                "tax_rate_ppm": tax_rate_ppm,
-                "currency": view.currency,
-                "now": now,
-                "product_ids": [line.product_id for line in lines],
-                "skus": [line.sku for line in lines],
-                "names": [line.name for line in lines],
-                "units": [to_cents(line.unit_price) for line in lines],
-                "quantities": [line.quantity for line in lines],
-                "line_totals": [to_cents(line.line_total) for line in lines],
-                "methods": [m for m, _ in parsed],
-                "amounts": [c for _, c in parsed],
-            },
-        ).scalar_one()
-    )
-
-
 @records_failures("checkout")
 class CheckoutService:
     def __init__(self, uow: UnitOfWork, events: EventHub) -> None:
@@ -223,108 +132,41 @@ class CheckoutService:
             change = change_due(parsed, t.total)
             now = utcnow()
             number = f"{actor.counter_code}-{now:%y%m%d}-{cart.id:06d}"
-            if tx.is_postgres:
-                order_id = _place_order_pg(
-                    tx,
-                    actor,
-                    counter_id,
-                    cart.id,
-                    number,
-                    customer,
-                    ship,
-                    t,
-                    parsed,
-                    change,
-                    snap.rules.tax_rate_ppm,
-                    view,
-                    now,
+            lines = tuple(
+                OrderLine(
+                    line.product_id,
+                    line.sku,
+                    line.name,
+                    to_cents(line.unit_price),
+                    line.quantity,
+                    to_cents(line.line_total),
                 )
-                # Everything the receipt shows is known here: build it instead of reading
-                # the order back (what load_order would return, without three queries).
-                return OrderView(
-                    id=order_id,
-                    order_number=number,
-                    cart_id=cart.id,
-                    created_at=now,
-                    counter_code=str(actor.counter_code),
-                    clerk=clerk.username,
-                    customer_id=customer,
-                    customer_name=customer_name,
-                    delivery=ship,
-                    lines=tuple(
-                        OrderLineView(
-                            line.product_id,
-                            line.sku,
-                            line.name,
-                            line.unit_price,
-                            line.quantity,
-                            line.line_total,
-                        )
-                        for line in view.lines
-                    ),
-                    payments=tuple(PaymentView(m, from_cents(c)) for m, c in parsed),
-                    subtotal=from_cents(t.subtotal),
-                    tax=from_cents(t.tax),
-                    shipping=from_cents(t.shipping),
-                    total=from_cents(t.total),
-                    tendered=from_cents(sum(c for _, c in parsed)),
-                    change_due=from_cents(change),
-                    currency=view.currency,
-                    store_name=snap.store_name or "",
-                )
-            order_id = tx.session.execute(
-                insert(Order)
-                .values(
-                    order_number=number,
-                    cart_id=cart.id,
-                    counter_id=counter_id,
-                    user_id=actor.user_id,
-                    customer_id=customer,
-                    delivery=ship,
-                    subtotal_cents=t.subtotal,
-                    tax_cents=t.tax,
-                    shipping_cents=t.shipping,
-                    total_cents=t.total,
-                    tendered_cents=sum(c for _, c in parsed),
-                    change_cents=change,
-                    tax_rate_ppm=snap.rules.tax_rate_ppm,
-                    currency=view.currency,
-                    created_at=now,
-                )
-                .returning(Order.id)
-            ).scalar_one()
-            tx.session.execute(
-                insert(OrderItem),
-                [
-                    {
-                        "order_id": order_id,
-                        "product_id": line.product_id,
-                        "sku": line.sku,
-                        "name": line.name,
-                        "unit_price_cents": to_cents(line.unit_price),
-                        "quantity": line.quantity,
-                        "line_total_cents": to_cents(line.line_total),
-                    }
-                    for line in view.lines
-                ],
+                for line in view.lines
             )
-            tx.session.execute(
-                insert(Payment),
-                [{"order_id": order_id, "method": m, "amount_cents": c} for m, c in parsed],
+            order = NewOrder(
+                number=number,
+                cart_id=cart.id,
+                counter_id=counter_id,
+                user_id=actor.user_id,
+                customer_id=customer,
+                delivery=ship,
+                subtotal_cents=t.subtotal,
+                tax_cents=t.tax,
+                shipping_cents=t.shipping,
+                total_cents=t.total,
+                tendered_cents=sum(c for _, c in parsed),
+                change_cents=change,
+                tax_rate_ppm=snap.rules.tax_rate_ppm,
+                currency=view.currency,
+                created_at=now,
+                lines=lines,
+                payments=tuple(parsed),
             )
-            tx.session.execute(
-                update(Cart)
-                .where(Cart.id == cart.id)
-                .values(
-                    status="checked_out",
-                    closed_at=now,
-                    closed_by=actor.user_id,
-                    updated_at=now,
-                    delivery=ship,
-                    customer_id=customer,
-                )
-            )
-            return load_order(tx, order_id)
+            order_id = gateway(tx).place_order(tx, order)
+            # Everything the receipt shows is known here: build it instead of reading the
+            # order back (what orders.get returns, without three queries; a test holds
+            # them equal on both backends).
+            return _order_view(order_id, order, actor, clerk.username, customer_name, snap)
 
         return self._uow.run(work, operation="checkout.complete", actor=actor)
 
@@ -363,3 +205,44 @@ class CheckoutService:
                 {"cart_id": cart_id, "status": row.status},
             )
         return OpenCart(row.id, row.delivery, row.customer_id)
+
+
+def _order_view(
+    order_id: int,
+    order: NewOrder,
+    actor: Actor,
+    clerk: str,
+    customer_name: str | None,
+    snap: CartSnapshot,
+) -> OrderView:
+    return OrderView(
+        id=order_id,
+        order_number=order.number,
+        cart_id=order.cart_id,
+        created_at=order.created_at,
+        counter_code=str(actor.counter_code),
+        clerk=clerk,
+        customer_id=order.customer_id,
+        customer_name=customer_name,
+        delivery=order.delivery,
+        lines=tuple(
+            OrderLineView(
+                line.product_id,
+                line.sku,
+                line.name,
+                from_cents(line.unit_price_cents),
+                line.quantity,
+                from_cents(line.line_total_cents),
+            )
+            for line in order.lines
+        ),
+        payments=tuple(PaymentView(m, from_cents(c)) for m, c in order.payments),
+        subtotal=from_cents(order.subtotal_cents),
+        tax=from_cents(order.tax_cents),
+        shipping=from_cents(order.shipping_cents),
+        total=from_cents(order.total_cents),
+        tendered=from_cents(order.tendered_cents),
+        change_due=from_cents(order.change_cents),
+        currency=order.currency,
+        store_name=snap.store_name or "",
+    )
