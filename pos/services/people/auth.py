@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from pos.errors import ErrorCode, PosError
@@ -43,6 +43,18 @@ def _check_role(role: Any) -> str:
             {"field": "role", "allowed": list(ROLES)},
         )
     return str(role)
+
+
+def _locked_out(user: User) -> PosError | None:
+    now = utcnow()
+    if user.locked_until is None or user.locked_until <= now:
+        return None
+    minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+    return PosError(
+        ErrorCode.ACCOUNT_LOCKED,
+        f"Too many failed sign-ins; try again in {minutes} minute{'' if minutes == 1 else 's'}.",
+        {"locked_until": user.locked_until.isoformat()},
+    )
 
 
 def require_active_manager(tx: Tx, actor: Actor) -> None:
@@ -140,65 +152,64 @@ class AuthService:
         return self._uow.run(work, operation="auth.add_user", actor=actor)
 
     def login(self, username: str, password: str, counter: str | None = None) -> Actor:
+        """Sign in. The deliberately slow password check (Argon2id) runs outside any
+        transaction: holding the user's row lock (or SQLite's database-wide write lock)
+        through it would queue every other counter behind one sign-in. The outcome is then
+        booked under the row lock, so parallel wrong guesses each count towards the
+        lock-out, and a lock-out that lands meanwhile still refuses a right password."""
         name = str(username or "").strip()
         secret = str(password or "")
-        now = utcnow()
 
-        def work(tx: Tx) -> Actor | PosError:
-            # Locked: parallel wrong guesses must each count towards the lock-out.
-            user = tx.session.execute(
-                select(User).where(User.username == name).with_for_update(key_share=True)
-            ).scalar()
+        def read(tx: Tx) -> tuple[int, str] | PosError:
+            user = tx.session.execute(select(User).where(User.username == name)).scalar()
             if user is None or not user.active:
-                verify_dummy(secret)
                 return _bad_credentials()
-            if user.locked_until is not None and user.locked_until > now:
-                minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-                return PosError(
-                    ErrorCode.ACCOUNT_LOCKED,
-                    f"Too many failed sign-ins; try again in {minutes} minute(s).",
-                    {"locked_until": user.locked_until.isoformat()},
-                )
-            if not verify_password(secret, user.password_hash):
+            locked = _locked_out(user)
+            return locked if locked is not None else (user.id, user.password_hash)
+
+        seen = self._uow.run(read, operation="auth.login", write=False)
+        if isinstance(seen, PosError):
+            if seen.code != ErrorCode.ACCOUNT_LOCKED:
+                verify_dummy(secret)  # unknown names take as long as known ones
+            self._uow.record_failure("auth.login", seen, None)
+            raise seen
+        user_id, stored = seen
+        correct = verify_password(secret, stored)
+        upgraded = hash_password(secret) if correct and needs_rehash(stored) else None
+
+        def book(tx: Tx) -> Actor | PosError:
+            user = tx.session.execute(
+                select(User).where(User.id == user_id).with_for_update(key_share=True)
+            ).scalar()
+            if user is None or not user.active or user.password_hash != stored:
+                # Removed, deactivated or given a new password while we checked the old one.
+                return _bad_credentials()
+            locked = _locked_out(user)
+            if locked is not None:
+                return locked
+            if not correct:
                 # Commit the failure count (returned, not raised) so the lock-out sticks.
                 user.failed_logins += 1
                 if user.failed_logins >= MAX_FAILED_LOGINS:
                     user.failed_logins = 0
-                    user.locked_until = now + LOCKOUT
+                    user.locked_until = utcnow() + LOCKOUT
                 tx.session.flush()
                 return _bad_credentials()
             user.failed_logins = 0
             user.locked_until = None
-            if needs_rehash(user.password_hash):  # scrypt or older parameters
-                outdated.append(user.password_hash)
+            if upgraded is not None:  # scrypt or older parameters: upgrade now
+                user.password_hash = upgraded
             tx.session.flush()
             counter_id = counter_id_for(tx, counter) if counter else None
             return Actor(
                 user.id, user.username, user.role, counter_id, counter if counter else None
             )
 
-        outdated: list[str] = []
-        result = self._uow.run(work, operation="auth.login")
+        result = self._uow.run(book, operation="auth.login")
         if isinstance(result, PosError):
             self._uow.record_failure("auth.login", result, None)
             raise result
-        if outdated:
-            self._rehash(result.user_id, outdated[0], secret)
         return result
-
-    def _rehash(self, user_id: int, old_hash: str, secret: str) -> None:
-        """Replace an outdated hash after a successful sign-in. Hashing takes ~0.1 s, so it
-        runs outside the sign-in transaction (on SQLite that holds the database's write
-        lock); the update applies only if nobody changed the password meanwhile."""
-        new_hash = hash_password(secret)
-        self._uow.run(
-            lambda tx: tx.session.execute(
-                update(User)
-                .where(User.id == user_id, User.password_hash == old_hash)
-                .values(password_hash=new_hash)
-            ),
-            operation="auth.rehash",
-        )
 
     def at_counter(self, actor: Actor, counter: str) -> Actor:
         """The same user, now selling at another counter."""
