@@ -120,7 +120,17 @@ class ScanRouter(QObject):
         self._drain_timer.start()
 
     def _drain(self) -> None:
-        if self._holds or QApplication.activeModalWidget() is not None:
+        if self._holds:
+            return
+        modal = QApplication.activeModalWidget()
+        if modal is not None and self.sale is not None and self._held:
+            # e.g. a receipt preview closed over the "Sale complete" page: that page is
+            # closed by a scan too, so the held scans start the next sale.
+            policy, _message = self.sale.scan_policy(modal)
+            if policy is ScanPolicy.FINISH:
+                self.sale.finish_modal(modal)
+                modal = QApplication.activeModalWidget()
+        if modal is not None:
             return
         self._drain_timer.stop()
         held, self._held = self._held, []

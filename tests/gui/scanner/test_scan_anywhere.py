@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from pos.devices.scanner.toast import ScanToast
 from pos.ui.cart_model import COL_QTY
@@ -243,3 +243,42 @@ def test_every_scan_is_one_unit(qtbot, counter, gui_store, clerk_actor, eye, chi
     assert in_cart(qtbot, counter, eye) == 3
     assert in_cart(qtbot, counter, chips) == 2
     assert counter.cart.total > Decimal("0")
+
+
+def _modal_over(parent) -> QDialog:
+    """Any other dialog (an approval, a quantity prompt...), opened window-modal."""
+    dialog = QDialog(parent)
+    dialog.setMinimumSize(300, 120)
+    dialog.open()
+    return dialog
+
+
+def test_scan_during_another_dialog_is_added_once_it_closes(
+    qtbot, counter, gui_store, clerk_actor, eye
+):
+    dialog = _modal_over(counter)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is dialog)
+    focus(qtbot, dialog)
+    with qtbot.waitSignal(counter.scanning.router.queued):
+        scan_keys(qtbot, eye.barcode)
+    assert "held" in ScanToast.over(dialog).text()
+    assert in_cart(qtbot, counter, eye) == 0  # not while the dialog is open
+    dialog.reject()
+    qtbot.waitUntil(lambda: counter.scanning.router.held == ())
+    assert in_cart(qtbot, counter, eye) == 1
+
+
+def test_scan_held_by_a_preview_over_sale_complete_starts_the_next_sale(
+    qtbot, counter, gui_store, clerk_actor, eye, chips
+):
+    counter.add_product(chips.id)
+    settle(qtbot, counter)
+    checkout = _pay_cash(qtbot, counter)
+    preview = _modal_over(checkout)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is preview)
+    focus(qtbot, preview)
+    scan_keys(qtbot, eye.barcode)
+    preview.reject()
+    qtbot.waitUntil(lambda: not checkout.isVisible())
+    assert in_cart(qtbot, counter, eye) == 1
+    assert in_cart(qtbot, counter, chips) == 0
