@@ -39,7 +39,12 @@ from pos.ui.login_dialog import plain_label
 from pos.ui.notifications import NoticeBar
 from pos.ui.product_grid import ProductBrowser
 from pos.ui.product_model import ProductRole
-from pos.ui.sale_controller import OFFLINE_NOTICE, UNEXPECTED_NOTICE, SaleController
+from pos.ui.sale_controller import (
+    OFFLINE_NOTICE,
+    RELEASED_NOTICE,
+    UNEXPECTED_NOTICE,
+    SaleController,
+)
 from pos.ui.scan_problems import ScanProblemsPanel
 from pos.ui.scanning import CounterScanning
 from pos.ui.style import app_icon
@@ -50,6 +55,7 @@ from pos.views import Actor, CartView, OrderView
 log = logging.getLogger("pos.ui.counter")
 
 QUANTITY_DEBOUNCE_MS = 400
+RELEASED_NOTICE_MS = 60_000
 MINIMUM_SIZE = QSize(1000, 600)  # fits a 1024x768 till with its window frame
 
 
@@ -339,6 +345,8 @@ class CounterWindow(QMainWindow):
         self.cart_panel.clear_failed_scan()
         if self.checkout_dialog is not None and self.checkout_dialog.isVisible():
             self.checkout_dialog.reject()
+        # A minute, not the usual few seconds: the clerk may be looking at the customer.
+        self.notice.notify("error", RELEASED_NOTICE, RELEASED_NOTICE_MS)
 
     # -- selling ---------------------------------------------------------------------
     def add_from_index(self, index: QModelIndex) -> bool:

@@ -85,6 +85,7 @@ def test_counter_clears_a_cart_a_manager_released(qtbot, store, other, clerk, ma
         other.carts.release(boss, window.cart.cart_id, note="left open")
         qtbot.waitUntil(lambda: window.notice.text == RELEASED_NOTICE, timeout=5000)
         assert window.notice.isVisible() and window.notice.kind == "error"
+        assert window.notice._timer.interval() == 60_000  # it stays up while the clerk looks
         assert window.cart.lines == () and window.cart_model.rowCount() == 0
         assert window.badge.text() == "0" and not window.pay_button.isEnabled()
         qtbot.waitUntil(lambda: not window.sale.busy)
