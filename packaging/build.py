@@ -89,7 +89,11 @@ def make_venv(recreate: bool) -> Path:
     extra = [] if sys.platform.startswith("linux") else ["pillow"]  # .ico / .icns icons
     # setuptools builds in-tree: stale files in build/lib would end up in the wheel.
     shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)
-    run(py, "-m", "pip", "install", "--quiet", PYINSTALLER, *extra, ROOT)
+    # The versions the test suite passed with (constraints.txt), as CI installs them: the
+    # bundle ships what was tested.
+    constraints = ROOT / "constraints.txt"
+    pins = ["-c", constraints] if constraints.exists() else []
+    run(py, "-m", "pip", "install", "--quiet", *pins, PYINSTALLER, *extra, ROOT)
     # pip may keep an installed copy of the same version: always take this checkout's code.
     run(py, "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", ROOT)
     return py
