@@ -252,7 +252,7 @@ class CheckoutDialog(QDialog):
     # -- settings (off the GUI thread) -------------------------------------------------
     def _load_settings(self) -> None:
         store, actor = self._store, self._actor
-        self._runner.submit(lambda: store.settings.get(actor), self._settings_loaded, None)
+        self._runner.query(lambda: store.settings.get(actor), self._settings_loaded, None)
 
     def _settings_loaded(self, settings: StoreSettingsView) -> None:
         self.settings = settings
@@ -376,7 +376,9 @@ class CheckoutDialog(QDialog):
         self.delivery.setEnabled(False)
         self._update_change()
         store, actor = self._store, self._actor
-        self._runner.submit(
+        # A write of this counter: it runs after the cart changes already queued (and the
+        # counter's later reads run after it), so no stale cart ever lands on screen.
+        self._runner.write(
             lambda: store.cart.set_delivery(actor, delivery),
             self._delivery_set,
             self._delivery_failed,
@@ -411,7 +413,7 @@ class CheckoutDialog(QDialog):
             self._set_customer(None)
             return
         store, actor = self._store, self._actor
-        self._runner.submit(
+        self._runner.query(
             lambda: store.customers.search(actor, text, limit=20),
             self._customers_found,
             lambda err: self._show_error(err.message if isinstance(err, PosError) else str(err)),
@@ -481,7 +483,7 @@ class CheckoutDialog(QDialog):
         payments = check.payments
         customer_id = self.customer.id if self.customer else None
         delivery = self.delivery.isChecked()
-        self._runner.submit(
+        self._runner.write(  # ordered after the counter's queued cart changes
             lambda: store.checkout.complete(
                 actor, payments, customer_id=customer_id, delivery=delivery, cart_id=cart_id
             ),
