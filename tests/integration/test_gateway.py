@@ -76,3 +76,10 @@ def test_use_cases_do_not_branch_on_the_backend():
     folder = Path(selling.__file__).parent
     for name in ("cart.py", "checkout.py", "stock.py", "cart_reads.py"):
         assert "is_postgres" not in (folder / name).read_text(), name
+
+
+def test_cart_read_columns_match_the_named_rows():
+    from pos.services.selling.cart_reads import _SNAPSHOT, LineRow, SettingsRow
+
+    names = [column.key for column in _SNAPSHOT.selected_columns]
+    assert names == [*SettingsRow._fields, *LineRow._fields]
