@@ -15,9 +15,7 @@ from pos.views import Actor, CustomerView
 
 
 def _customer_id(value: Any) -> int:
-    return bounds.record_id(
-        value, "customer_id", label="Customer number", code=ErrorCode.INVALID_CUSTOMER
-    )
+    return bounds.record_id(value, "customer_id", label="Customer number")
 
 
 def _view(c: Customer) -> CustomerView:

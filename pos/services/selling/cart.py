@@ -249,9 +249,9 @@ def _not_in_cart(pid: uuid.UUID) -> PosError:
 
 def _require_active_customer(tx: Tx, customer_id: Any) -> str:
     """The customer's name, or INVALID_CUSTOMER unless registered and active."""
-    cid = bounds.record_id(
-        customer_id, "customer_id", label="Customer number", code=ErrorCode.INVALID_CUSTOMER
-    )
+    # A number no customer can have is an input error (VALIDATION_ERROR); a well-formed
+    # number of an unknown or inactive customer is INVALID_CUSTOMER below.
+    cid = bounds.record_id(customer_id, "customer_id", label="Customer number")
     row = tx.session.execute(
         select(Customer.active, Customer.name).where(Customer.id == cid)
     ).first()

@@ -49,7 +49,6 @@ def parse_payments(payments: Any) -> list[tuple[str, int]]:
             label="A payment",
             minimum_cents=1,
             maximum_cents=bounds.MAX_PAYMENT_CENTS,
-            code=ErrorCode.INVALID_PAYMENT,
         )
         parsed.append((method, cents))
     if not parsed:
