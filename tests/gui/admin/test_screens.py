@@ -95,8 +95,8 @@ def test_opens_maximised_then_where_it_was(qtbot, gui_store, manager_actor, admi
     # (the offscreen test screen is 800x800: a place that fits on it)
     first.setGeometry(0, 60, 800, 640)
     qtbot.waitUntil(lambda: first.size().height() == 640)
-    first.close()
     wait_idle(qtbot, first)
+    first.close()  # it deletes itself (WA_DeleteOnClose): nothing may touch it after this
     again = open_admin_window(gui_store, manager_actor, dialogs=admin_dialogs)
     qtbot.addWidget(again)
     qtbot.waitUntil(again.isVisible)
