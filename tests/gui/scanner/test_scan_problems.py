@@ -7,7 +7,8 @@ import sqlite3
 import threading
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QFrame
 from sqlalchemy import create_engine, text
 
 from pos.demo import seed_demo
@@ -192,3 +193,50 @@ def test_row_lock_on_postgresql_stays_while_other_scans_are_added(
     finally:
         window.shutdown()
         store.close()
+
+
+def visible_rows(panel):
+    """The failure rows on screen, top to bottom."""
+    rows = [row for row in panel.findChildren(QFrame, "scanProblem") if row.isVisible()]
+    return sorted(rows, key=lambda row: row.y())
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1366, 768)])
+def test_a_burst_of_failures_shows_three_readable_rows_and_keeps_the_cart(
+    qtbot, window, gui_store, clerk_actor, width, height
+):
+    start_scanning(qtbot, window)
+    for name in ("Algae Chips", "Cyber Eye Implant", "Armored Bomber Jacket"):
+        window.add_product(product_named(gui_store, clerk_actor, name).id)
+    settle(qtbot, window)
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() == width and window.height() == height)
+    codes = [f"{n}" * 13 for n in range(1, 9)]
+    for code in codes:
+        scan(qtbot, window, code)
+    panel = window.scan_problems
+    assert [p.code for p in panel.problems] == codes  # none is dropped
+    qtbot.waitUntil(lambda: panel.isVisible())
+    QApplication.processEvents()
+    window.grab().save(f"/tmp/scanpanel-{width}x{height}.png")
+
+    shown = visible_rows(panel)
+    assert [row.problem.code for row in shown] == codes[:-4:-1]  # the newest three, newest first
+    for row in shown:
+        assert row.label.height() >= row.label.heightForWidth(row.label.width()) > 0
+        assert row.height() >= row.sizeHint().height()
+        text = row.label.text()
+        assert text.count(row.problem.code) == 1, text  # the code is not repeated
+        ok = QRect(row.ok_button.mapTo(row, QPoint(0, 0)), row.ok_button.size())
+        assert row.rect().contains(ok)  # the OK button stays inside its frame
+    assert panel.more_label.isVisible() and panel.more_label.text().startswith("5 more")
+    table = window.cart_view
+    assert table.viewport().height() >= 3 * table.verticalHeader().defaultSectionSize()
+
+    qtbot.mouseClick(shown[0].ok_button, Qt.MouseButton.LeftButton)  # the next comes up
+    QApplication.processEvents()
+    shown = visible_rows(panel)
+    assert [row.problem.code for row in shown] == codes[-2:-5:-1]
+    assert panel.more_label.text().startswith("4 more")
+    qtbot.keyClick(window, Qt.Key.Key_F8)  # F8 clears the rest
+    assert panel.problems == [] and not panel.isVisible()
