@@ -148,7 +148,8 @@ class CartService:
         return self._set_cart_fields(actor, "cart.set_delivery", delivery=bool(delivery))
 
     def set_customer(self, actor: Actor, customer_id: int | None) -> CartView:
-        return self._set_cart_fields(actor, "cart.set_customer", customer_id=customer_id)
+        number = None if customer_id is None else customer_number(customer_id)
+        return self._set_cart_fields(actor, "cart.set_customer", customer_id=number)
 
     # -- helpers ---------------------------------------------------------------------
     def _set_cart_fields(self, actor: Actor, operation: str, **values: Any) -> CartView:
@@ -247,11 +248,17 @@ def _not_in_cart(pid: uuid.UUID) -> PosError:
     )
 
 
+def customer_number(value: Any) -> int:
+    """A customer number as the int the database stores (Decimal("1") or "1" become 1), or
+    VALIDATION_ERROR for a number no customer can have; checked before any SQL."""
+    return bounds.record_id(value, "customer_id", label="Customer number")
+
+
 def _require_active_customer(tx: Tx, customer_id: Any) -> str:
     """The customer's name, or INVALID_CUSTOMER unless registered and active."""
     # A number no customer can have is an input error (VALIDATION_ERROR); a well-formed
     # number of an unknown or inactive customer is INVALID_CUSTOMER below.
-    cid = bounds.record_id(customer_id, "customer_id", label="Customer number")
+    cid = customer_number(customer_id)
     row = tx.session.execute(
         select(Customer.active, Customer.name).where(Customer.id == cid)
     ).first()

@@ -20,7 +20,7 @@ from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.events import EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.services.pricing.totals import totals
-from pos.services.selling.cart import _require_active_customer
+from pos.services.selling.cart import _require_active_customer, customer_number
 from pos.services.selling.cart_reads import CartSnapshot, OpenCart, lock_open_cart, snapshot
 from pos.services.selling.orders import load_order
 from pos.views import Actor, OrderLineView, OrderView, PaymentView
@@ -94,6 +94,8 @@ class CheckoutService:
     ) -> OrderView:
         counter_id = validation.require_counter(actor)
         parsed = parse_payments(payments)
+        if customer_id is not None:
+            customer_id = customer_number(customer_id)
         if cart_id is not None:
             cart_id = bounds.record_id(cart_id, "cart_id", label="Cart number")
 
