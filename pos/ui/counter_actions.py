@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos.ui.sale_complete_page import SALE_COMPLETE_KEYS
+
 
 @dataclass(frozen=True)
 class CounterAction:
@@ -168,6 +170,7 @@ def help_rows(*, manager: bool = True) -> list[tuple[str, str, str]]:
         if (spec.keys or spec.shown) and (manager or not spec.manager_only)
     ]
     rows += [("Checkout", keys, what) for keys, what in CHECKOUT_KEYS]
+    rows += [("Sale complete", keys, what) for keys, what in SALE_COMPLETE_KEYS]
     return rows
 
 

@@ -18,6 +18,14 @@ from pos.ui.money_widgets import plain_button
 from pos.ui.plural import count_of
 from pos.views import OrderView
 
+# The page's keys, for its shortcuts and the counter's shortcut help alike.
+SALE_COMPLETE_KEYS: tuple[tuple[str, str], ...] = (
+    ("Enter", "New sale"),
+    ("Ctrl+P", "Print the receipt"),
+    ("Ctrl+Shift+P", "Preview the receipt"),
+    ("Ctrl+S", "Save the receipt as PDF"),
+)
+
 
 class SaleCompletePage(QWidget):
     newSaleRequested = Signal()
@@ -66,9 +74,14 @@ class SaleCompletePage(QWidget):
         layout.addWidget(self.saved_label)
         layout.addStretch(1)
         layout.addLayout(row)
-        QShortcut(QKeySequence("Ctrl+P"), self, self.print_receipt)
-        QShortcut(QKeySequence("Ctrl+Shift+P"), self, self.preview_receipt)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.save_pdf)
+        slots = {
+            "Ctrl+P": self.print_receipt,
+            "Ctrl+Shift+P": self.preview_receipt,
+            "Ctrl+S": self.save_pdf,
+        }
+        for keys, _what in SALE_COMPLETE_KEYS:  # bound from the table the help shows
+            if keys in slots:
+                QShortcut(QKeySequence(keys), self, slots[keys])
 
     def show_order(self, order: OrderView) -> None:
         self.order = order

@@ -113,6 +113,8 @@ def test_shortcut_help_is_generated_from_the_actions_table(qtbot, window, dialog
         "F6",
         "Rest (or all) on card",
     ) in rows
+    assert ("Sale complete", "Enter", "New sale") in rows
+    assert ("Sale complete", "Ctrl+S", "Save the receipt as PDF") in rows
     menu_texts = {a.text().split("\t")[0] for a in window.findChildren(type(window.pay_action))}
     assert {spec.text for spec in ACTIONS} <= menu_texts
 
@@ -177,3 +179,21 @@ def test_kiosk_setting_opens_full_screen(qtbot, gui_store, dialogs, clerk_actor,
     finally:
         counter.stop()
         counter.window.close()
+
+
+def test_every_key_of_checkout_and_sale_complete_is_in_the_help(
+    qtbot, window, gui_store, clerk_actor
+):
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    chips = product_named(gui_store, clerk_actor, "Algae Chips")
+    window.add_product(chips.id)
+    settle(qtbot, window)
+    checkout = window.checkout()
+    assert checkout is not None
+    helped = {QKeySequence(keys).toString() for _where, keys, _what in help_rows(manager=False)}
+    bound = {s.key().toString() for s in checkout.findChildren(QShortcut)}
+    page = {s.key().toString() for s in checkout.done_page.findChildren(QShortcut)}
+    assert {"F5", "F6", "Ctrl+D"} <= bound and {"Ctrl+P", "Ctrl+S"} <= page
+    assert bound <= helped, bound - helped  # the page's keys are among the dialog's too
+    checkout.reject()
