@@ -1,15 +1,20 @@
 """The stock/order seam: every statement whose SQL differs between the backends.
 
-Each operation is one call (on PostgreSQL one statement, later one SECURITY DEFINER
-function), so use cases never branch on the backend. A call either did all of its work or
-none: None (or LineCapExceeded) means nothing was written and the caller diagnoses why.
+Besides stock and orders: notifying other counters, serialising the first-run set-up and
+the SQLite-only name search index. Each operation is one call (on PostgreSQL one
+statement, later one SECURITY DEFINER function), so use cases never branch on the backend.
+A call either did all of its work or none: None (or LineCapExceeded) means nothing was
+written and the caller diagnoses why.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
+
+from sqlalchemy import Select
 
 from pos.gateway.types import CartLineChange, Ledger, NewOrder, StockChange
 from pos.services.plumbing.uow import Tx
@@ -49,3 +54,17 @@ class StockGateway(Protocol):
 
     def place_order(self, tx: Tx, order: NewOrder) -> int:
         """Insert the order, its items and payments and close its cart; the order id."""
+
+    def notify(self, tx: Tx, channel: str, payloads: Sequence[str]) -> None:
+        """Tell other counters, at COMMIT, one notification per payload on channel (the
+        live listener, pos/services/plumbing/live.py, maps channels to changes). Nothing on
+        SQLite: other counters see every commit by polling PRAGMA data_version."""
+
+    def serialize_first_run(self, tx: Tx) -> None:
+        """Hold writers of users until COMMIT, so two first-run set-ups at once cannot both
+        see an empty users table and make two managers."""
+
+    def name_candidates(self, tx: Tx, clean: str) -> Select[Any] | None:
+        """Ids of products whose name may contain `clean` (at least 3 characters, no LIKE
+        wildcards), from an index the LIKE cannot use by itself; None where there is no
+        such index and the LIKE alone decides."""

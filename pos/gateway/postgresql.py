@@ -5,10 +5,11 @@ Shaped so each can become one SECURITY DEFINER function with the same parameters
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, bindparam, text
+from sqlalchemy import Boolean, Integer, Select, bindparam, text
 from sqlalchemy.exc import IntegrityError
 
 from pos.gateway.types import CartLineChange, Ledger, LineCapExceeded, NewOrder, StockChange
@@ -158,6 +159,13 @@ _PLACE_ORDER = text(
     bindparam("customer_id", type_=Integer()),
 )
 
+# One statement however many payloads; NOTIFY itself is delivered at COMMIT.
+_NOTIFY = text("SELECT pg_notify(:channel, x) FROM unnest(CAST(:payloads AS text[])) AS x")
+NOTIFY_CHUNK = 500  # payloads per statement: keeps one statement's parameters small
+
+# SHARE ROW EXCLUSIVE conflicts with itself and with row writes, not with reads (sign-ins).
+_LOCK_USERS = text("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+
 
 def _ledger_params(ledger: Ledger, now: datetime) -> dict[str, Any]:
     return {
@@ -264,3 +272,15 @@ class PostgresGateway:
             "amounts": [c for _, c in order.payments],
         }
         return int(tx.session.execute(_PLACE_ORDER, params).scalar_one())
+
+    def notify(self, tx: Tx, channel: str, payloads: Sequence[str]) -> None:
+        connection = tx.session.connection()
+        for start in range(0, len(payloads), NOTIFY_CHUNK):
+            chunk = list(payloads[start : start + NOTIFY_CHUNK])
+            connection.execute(_NOTIFY, {"channel": channel, "payloads": chunk})
+
+    def serialize_first_run(self, tx: Tx) -> None:
+        tx.session.execute(_LOCK_USERS)
+
+    def name_candidates(self, tx: Tx, clean: str) -> Select[Any] | None:
+        return None  # the trigram index on lower(name) (migration 0003) serves the LIKE

@@ -1,15 +1,28 @@
 """SQLite side of the stock/order seam: the same operations as plain statements (SQLite
 has no data-modifying CTEs). The database-wide write lock (BEGIN IMMEDIATE) serialises
 writers, so running an operation as two or three statements is as safe as one; other
-counters see changes by polling PRAGMA data_version, so there is nothing to notify."""
+counters see changes by polling PRAGMA data_version, so there is nothing to notify. The
+FTS5 trigram index narrows name searches (a substring LIKE cannot use a B-tree index)."""
 
 from __future__ import annotations
 
 import uuid
+import weakref
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, update
+from sqlalchemy import (
+    Select,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from pos.gateway.types import CartLineChange, Ledger, LineCapExceeded, NewOrder, StockChange
@@ -24,6 +37,10 @@ _PRODUCT_AFTER = (
     Product.name,
     Product.sku,
 )
+
+# Engines (databases) already seen to have the FTS5 index; a database without one is
+# asked again next time, since `pos migrate` may add it while the app runs.
+_fts_seen: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def _stock(row: Any) -> StockChange:
@@ -193,3 +210,30 @@ class SqliteGateway:
             )
         )
         return order_id
+
+    def notify(self, tx: Tx, channel: str, payloads: Sequence[str]) -> None:
+        pass  # other counters poll PRAGMA data_version and see this commit
+
+    def serialize_first_run(self, tx: Tx) -> None:
+        pass  # the write transaction's BEGIN IMMEDIATE already holds the database write lock
+
+    def name_candidates(self, tx: Tx, clean: str) -> Select[Any] | None:
+        """Candidates from the FTS5 trigram index (migration 0003); None without it."""
+        engine = tx.session.get_bind()
+        if engine not in _fts_seen:
+            found = tx.session.execute(
+                text("SELECT 1 FROM sqlite_master WHERE name = 'product_search_fts'")
+            ).scalar()
+            if not found:
+                return None
+            _fts_seen.add(engine)
+        fts: Select[Any] = (
+            select(literal_column("product_id"))
+            .select_from(text("product_search"))
+            .where(
+                text(
+                    "rowid IN (SELECT rowid FROM product_search_fts WHERE name LIKE :fts_pattern)"
+                ).bindparams(fts_pattern=f"%{clean}%")
+            )
+        )
+        return fts

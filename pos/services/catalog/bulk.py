@@ -11,9 +11,10 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, text, update
+from sqlalchemy import Table, bindparam, insert, select, update
 
 from pos.errors import ErrorCode, PosError
+from pos.gateway import gateway
 from pos.models import PriceChange, Product, utcnow
 from pos.money import from_cents, round_half_up
 from pos.services.catalog import rules
@@ -69,13 +70,8 @@ def lock_products(tx: Tx, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
 
 
 def notify_products(tx: Tx, ids: list[uuid.UUID]) -> None:
-    """Tell other counters (PostgreSQL) which products changed: one statement, ids only."""
-    if tx.is_postgres and ids:
-        for start in range(0, len(ids), CHUNK):
-            tx.session.execute(
-                text("SELECT pg_notify('pos_product', x) FROM unnest(CAST(:ids AS text[])) AS x"),
-                {"ids": [str(i) for i in ids[start : start + CHUNK]]},
-            )
+    """Tell other counters which products changed: ids only, one statement per chunk."""
+    gateway(tx).notify(tx, "pos_product", [str(i) for i in ids])
 
 
 def percent_value(value: Any) -> Decimal:

@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pos.errors import ErrorCode, PosError
+from pos.gateway import gateway
 from pos.models import Category, PriceChange, Product, User, utcnow
 from pos.money import from_cents
 from pos.services.catalog import images, rules
@@ -327,8 +328,7 @@ class CatalogService:
                         created_at=utcnow(),
                     )
                 )
-            if tx.is_postgres:
-                tx.session.execute(select(func.pg_notify("pos_product", str(pid))))
+            gateway(tx).notify(tx, "pos_product", [str(pid)])
             return load_product(tx, pid)
 
         view = self._uow.run(work, operation="catalog.update_product", actor=actor)

@@ -12,15 +12,14 @@ same on page 1 and page 1,000. Every sort ends in the product id, so the key is 
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, literal_column, or_, select, tuple_
-from sqlalchemy import text as sql_text
+from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_
 
 from pos.errors import ErrorCode, PosError
+from pos.gateway import gateway
 from pos.models import Category, Product
 from pos.services.plumbing import validation
 from pos.services.plumbing.uow import Tx
@@ -42,10 +41,6 @@ FTS_MIN_LENGTH = 3  # a trigram index needs three characters to narrow anything
 MAX_PAGE = 1000  # rows one call returns at most
 SEARCH_MAX = 200  # characters of search text (a product name's length)
 MAX_OFFSET = 2**31 - 1
-
-# Engines (databases) already seen to have the FTS5 index; a database without one is
-# asked again next time, since `pos migrate` may add it while the app runs.
-_fts_seen: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 @dataclass(frozen=True)
@@ -85,7 +80,7 @@ def apply_filter(tx: Tx, stmt: Select[Any], wanted: ProductFilter) -> Select[Any
                 Product.barcode == clean,
             )
         )
-        narrowed = _sqlite_name_candidates(tx, clean)
+        narrowed = _name_candidates(tx, clean)
         if narrowed is not None:
             # Candidates: the trigram index's name matches plus exact codes, a superset
             # of the rows the condition above accepts, which still decides.
@@ -107,32 +102,14 @@ def apply_filter(tx: Tx, stmt: Select[Any], wanted: ProductFilter) -> Select[Any
     return stmt
 
 
-def _sqlite_name_candidates(tx: Tx, clean: str) -> Select[Any] | None:
-    """Ids whose name contains `clean`, from the FTS5 trigram index (migration 0003).
-
-    None where the index cannot help: PostgreSQL (its trigram index serves the LIKE
-    itself), no index, fewer than 3 characters, or LIKE wildcards in the text.
+def _name_candidates(tx: Tx, clean: str) -> Select[Any] | None:
+    """Ids whose name may contain `clean`, from the backend's narrowing index (SQLite's
+    FTS5 trigram table); None where it cannot help: PostgreSQL (its trigram index serves
+    the LIKE itself), no index, fewer than 3 characters, or LIKE wildcards in the text.
     """
-    if tx.is_postgres or len(clean) < FTS_MIN_LENGTH or any(c in clean for c in "%_\\"):
+    if len(clean) < FTS_MIN_LENGTH or any(c in clean for c in "%_\\"):
         return None
-    engine = tx.session.get_bind()
-    if engine not in _fts_seen:
-        found = tx.session.execute(
-            sql_text("SELECT 1 FROM sqlite_master WHERE name = 'product_search_fts'")
-        ).scalar()
-        if not found:
-            return None
-        _fts_seen.add(engine)
-    fts: Select[Any] = (
-        select(literal_column("product_id"))
-        .select_from(sql_text("product_search"))
-        .where(
-            sql_text(
-                "rowid IN (SELECT rowid FROM product_search_fts WHERE name LIKE :fts_pattern)"
-            ).bindparams(fts_pattern=f"%{clean}%")
-        )
-    )
-    return fts
+    return gateway(tx).name_candidates(tx, clean)
 
 
 def count_select() -> Select[Any]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from pos.errors import ErrorCode, PosError
+from pos.gateway import gateway
 from pos.models import ROLES, Counter, User, utcnow
 from pos.services.people.passwords import (
     hash_password,
@@ -97,8 +98,8 @@ class AuthService:
         hashed = hash_password(secret)
 
         def work(tx: Tx) -> Actor:
-            if tx.is_postgres:  # two first-run set-ups at once must not make two managers
-                tx.session.execute(text("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"))
+            # Two first-run set-ups at once must not make two managers.
+            gateway(tx).serialize_first_run(tx)
             if tx.session.execute(select(func.count(User.id))).scalar():
                 raise PosError(
                     ErrorCode.ALREADY_INITIALIZED,

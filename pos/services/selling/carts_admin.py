@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from pos.errors import ErrorCode, PosError
+from pos.gateway import gateway
 from pos.models import Cart, CartLine, Counter, Product, StockMovement, User, utcnow
 from pos.money import from_cents
 from pos.services.people.auth import require_active_manager
@@ -162,8 +163,8 @@ class CartsAdminService:
                 .where(Cart.id == cid)
                 .values(status="released", closed_at=now, closed_by=actor.user_id, updated_at=now)
             )
-            if tx.is_postgres:  # the counter whose cart this was hears it at once
-                tx.session.execute(select(func.pg_notify(CARTS_CHANNEL, str(cid))))
+            # The counter whose cart this was hears it at once.
+            gateway(tx).notify(tx, CARTS_CHANNEL, [str(cid)])
             view = OpenCartView(
                 cid,
                 row.code,

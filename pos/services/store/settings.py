@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 from pos.errors import ErrorCode, PosError
+from pos.gateway import gateway
 from pos.models import StoreSettings
 from pos.money import from_cents, ppm_to_rate, rate_to_ppm
 from pos.services.people.auth import require_active_manager
@@ -74,8 +75,7 @@ class SettingsService:
                 tx.session.execute(
                     update(StoreSettings).where(StoreSettings.id == 1).values(**values)
                 )
-                if tx.is_postgres:
-                    tx.session.execute(select(func.pg_notify("pos_settings", "1")))
+                gateway(tx).notify(tx, "pos_settings", ["1"])
             return load_settings(tx)
 
         view = self._uow.run(work, operation="settings.update", actor=actor)
