@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from pos.errors import PosError
 from pos.services.facade import Store
 from pos.ui.style import app_icon, fix_minimum_size
+from pos.ui.worker import TaskRunner
 from pos.views import Actor
 
 
@@ -39,6 +40,7 @@ class LoginDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._store = store
+        self._runner = TaskRunner(self, max_threads=1)
         self.counter_code = counter_code
         self.actor: Actor | None = None
         self.setWindowTitle(f"Sign in \u2014 {store_name or 'pos'}")
@@ -92,15 +94,36 @@ class LoginDialog(QDialog):
             self.show_error("Enter your user name.")
             self.username.setFocus()
             return False
-        try:
-            self.actor = self._store.auth.login(name, self.password.text(), self.counter_code)
-        except PosError as err:
-            self.show_error(err.message)
+        outcome = self._sign_in_off_gui_thread(name, self.password.text())
+        if isinstance(outcome, PosError):
+            self.show_error(outcome.message)
             self.password.selectAll()
             self.password.setFocus()
             return False
+        self.actor = outcome
         self.accept()
         return True
+
+    def _sign_in_off_gui_thread(self, name: str, password: str) -> Actor | PosError:
+        """The sign-in (a deliberately slow password check, and a server that may not
+        answer) runs on a worker thread; this dialog keeps painting and answering in a
+        local event loop meanwhile, with its buttons off so nobody signs in twice."""
+        store, counter = self._store, self.counter_code
+        outcome: list[Actor | PosError] = []
+        loop = QEventLoop(self)
+
+        def finish(result: Actor | PosError) -> None:
+            outcome.append(result)
+            loop.quit()
+
+        self.buttons.setEnabled(False)
+        self.error.hide()
+        try:
+            self._runner.submit(lambda: store.auth.login(name, password, counter), finish, finish)
+            loop.exec()
+        finally:
+            self.buttons.setEnabled(True)
+        return outcome[0]
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
