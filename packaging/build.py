@@ -22,6 +22,11 @@ import tarfile
 import time
 from pathlib import Path
 
+# pos.qt_check needs nothing outside the standard library, so the source tree's copy can be
+# read here before any venv exists.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pos.qt_check import APT_PACKAGES  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 VENV = HERE / ".build-venv"
@@ -29,38 +34,9 @@ WORK = ROOT / "build" / "pyinstaller"
 DIST = ROOT / "dist"
 PYINSTALLER = "pyinstaller>=6.10,<7"
 
-# Shared libraries the bundle loads from the system (everything else is inside it): what
-# the Qt wheels expect on a desktop (xcb platform plugin), plus fonts for offscreen use.
-DEB_DEPENDS = [
-    "libc6 (>= 2.28)",
-    "libglib2.0-0",
-    "libfontconfig1",
-    "libfreetype6",
-    "libdbus-1-3",
-    "libegl1",
-    "libgl1",
-    "libopengl0",
-    "libxkbcommon0",
-    "libxkbcommon-x11-0",
-    "libx11-6",
-    "libx11-xcb1",
-    "libxcb1",
-    "libxcb-cursor0",
-    "libxcb-icccm4",
-    "libxcb-image0",
-    "libxcb-keysyms1",
-    "libxcb-randr0",
-    "libxcb-render-util0",
-    "libxcb-shape0",
-    "libxcb-xfixes0",
-    "libxcb-xkb1",
-    "libxcb-sync1",
-    "libxcb-xinput0",
-    "libxrender1",
-    "libsm6",
-    "libice6",
-    "fonts-dejavu-core",
-]
+# Shared libraries the bundle loads from the system (everything else is inside it): the list
+# pos itself names when Qt cannot start (pos/qt_check.py, the README's apt line), plus libc.
+DEB_DEPENDS = ["libc6 (>= 2.28)", *APT_PACKAGES]
 
 
 def log(message: str) -> None:
