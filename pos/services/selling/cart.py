@@ -186,13 +186,7 @@ class CartService:
         ).view
 
     def _view(self, tx: Tx, actor: Actor, cart: OpenCart) -> CartView:
-        return snapshot(
-            tx,
-            cart.id,
-            counter_code=actor.counter_code,
-            delivery=cart.delivery,
-            customer_id=cart.customer_id,
-        ).view
+        return self._view_of(actor, cart, read_rows(tx, cart.id))
 
     def _lock_or_open(self, tx: Tx, actor: Actor, counter_id: int) -> OpenCart:
         cart = lock_open_cart(tx, counter_id)
