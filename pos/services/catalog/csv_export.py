@@ -1,5 +1,9 @@
 """Writing every product to CSV: the import's columns, so an export imports back
-unchanged; pictures as their stored reference or bundled name, never a machine path."""
+unchanged; pictures as their stored reference or bundled name, never a machine path.
+
+Text cells that a spreadsheet would run as a formula get a quote in front
+(plumbing/csv_cells.py); the import takes it off again, so the round trip is exact.
+Price, stock and threshold are numbers and written as numbers."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from sqlalchemy import select
 
 from pos.models import Category, Product
 from pos.money import from_cents
+from pos.services.plumbing.csv_cells import safe_row
 from pos.services.plumbing.uow import Tx
 
 
@@ -32,18 +37,20 @@ def export_rows(tx: Tx) -> Iterator[list[Any]]:
         .execution_options(yield_per=1000)
     )
     for r in tx.session.execute(stmt):
-        yield [
-            r[0],
-            r[1] or "",
-            r[2],
-            r[3] or "",
-            r[4] or "",
-            str(from_cents(r[5])),
-            r[6],
-            r[7],
-            exported_image(r[8]),
-            "1" if r[9] else "0",
-        ]
+        yield safe_row(
+            [
+                r[0],
+                r[1] or "",
+                r[2],
+                r[3] or "",
+                r[4] or "",
+                from_cents(r[5]),
+                r[6],
+                r[7],
+                exported_image(r[8]),
+                "1" if r[9] else "0",
+            ]
+        )
 
 
 def exported_image(image: str | None) -> str:

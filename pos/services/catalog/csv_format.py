@@ -22,6 +22,8 @@ from pathlib import Path, PurePosixPath
 
 from pos.errors import ErrorCode, PosError
 from pos.services.catalog import images, rules
+from pos.services.catalog.safe_files import read_regular_file
+from pos.services.plumbing.csv_cells import text_from_cell
 
 COLUMNS = (
     "sku",
@@ -36,8 +38,12 @@ COLUMNS = (
     "active",
 )
 REQUIRED = ("sku", "name", "price")
+# The text columns: an export may have quoted a formula-looking start (plumbing/csv_cells.py).
+TEXT_COLUMNS = frozenset({"sku", "barcode", "name", "description", "category", "image"})
 DELIMITERS = (",", ";", "\t")
 CHUNK = 500
+# 10,000 products with long descriptions are a few MiB; a bigger file is a mistake.
+MAX_FILE_BYTES = 100 * 1024 * 1024
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d{1,2}")
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -73,16 +79,16 @@ class ParsedFile:
 
 
 def read_text(path: str | Path) -> str:
+    """The file's text: a regular file (never a FIFO or a device) of at most MAX_FILE_BYTES."""
+    data = read_regular_file(path, max_bytes=MAX_FILE_BYTES, label="The CSV file")
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            return fh.read()
-    except UnicodeDecodeError:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
         raise PosError(
-            ErrorCode.VALIDATION_ERROR, "The file is not UTF-8 text.", {"path": str(path)}
-        ) from None
-    except OSError as exc:
-        raise PosError(
-            ErrorCode.VALIDATION_ERROR, f"Cannot read the file: {exc.strerror}.", {}
+            ErrorCode.VALIDATION_ERROR,
+            f"The file is not UTF-8 text (line {line}).",
+            {"path": str(path), "line": line},
         ) from None
 
 
@@ -145,6 +151,33 @@ def _image(raw: str, folder: Path | None, problems: list[str]) -> tuple[str | No
     return None, None
 
 
+def header_problem(header: list[str]) -> str | None:
+    """Why the header line cannot be used (unknown, missing or repeated columns), or None."""
+    unknown = [h for h in header if h not in COLUMNS]
+    missing = [h for h in REQUIRED if h not in header]
+    repeated = sorted({h for h in header if h in COLUMNS and header.count(h) > 1})
+    parts = []
+    if missing:
+        parts.append("missing columns: " + ", ".join(missing))
+    if unknown:
+        parts.append("unknown columns: " + ", ".join(repr(u[:30]) for u in unknown))
+    if repeated:
+        # Which of two price columns would win is a guess: refuse instead.
+        parts.append("columns given more than once: " + ", ".join(repeated))
+    return "; ".join(parts) or None
+
+
+def _unreadable(exc: csv.Error) -> str:
+    """A csv.Error in a manager's words (the reader's own text names no line)."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return (
+            f"a cell is longer than {csv.field_size_limit():,} characters (a missing "
+            "closing quote?); the rest of the file was not checked"
+        )
+    return f"the CSV cannot be read here ({text[:80]}); the rest of the file was not checked"
+
+
 def parse(
     text: str, folder: Path | None = None, progress: Progress | None = None, total: int = 0
 ) -> ParsedFile:
@@ -157,20 +190,25 @@ def parse(
     except StopIteration:
         parsed.errors.append(RowError(1, "the file is empty"))
         return parsed
-    unknown = [h for h in header if h not in COLUMNS]
-    missing = [h for h in REQUIRED if h not in header]
-    if unknown or missing:
-        parts = []
-        if missing:
-            parts.append("missing columns: " + ", ".join(missing))
-        if unknown:
-            parts.append("unknown columns: " + ", ".join(repr(u[:30]) for u in unknown))
-        parsed.errors.append(RowError(1, "; ".join(parts)))
+    except csv.Error as exc:
+        parsed.errors.append(RowError(1, _unreadable(exc)))
+        return parsed
+    problem = header_problem(header)
+    if problem:
+        parsed.errors.append(RowError(1, problem))
         return parsed
     seen_sku: dict[str, int] = {}
     seen_barcode: dict[str, int] = {}
     line = reader.line_num + 1
-    for record in reader:
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            # The reader cannot tell where the broken record ends: stop here.
+            parsed.errors.append(RowError(line, _unreadable(exc)))
+            break
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in record):
             continue
@@ -179,7 +217,10 @@ def parse(
                 RowError(start, f"has {len(record)} fields, the header has {len(header)}")
             )
             continue
-        cell = {k: v.strip() for k, v in zip(header, record, strict=True)}
+        cell = {
+            k: text_from_cell(v.strip()) if k in TEXT_COLUMNS else v.strip()
+            for k, v in zip(header, record, strict=True)
+        }
         problems: list[str] = []
         sku = _problem(rules.sku, cell.get("sku", ""), problems)
         if isinstance(sku, str):

@@ -8,7 +8,6 @@ threshold + 1), or one level given for all.
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pos.files import write_text_file
 from pos.models import Cart, CartLine, Category, Product
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import bounds
+from pos.services.plumbing.csv_cells import SafeCsvWriter
 from pos.services.plumbing.uow import Tx, UnitOfWork
 from pos.views import Actor
 
@@ -133,10 +133,13 @@ REORDER_COLUMNS = ("sku", "name", "category", "stock", "reserved", "threshold", 
 
 
 def write_reorder_csv(lines: Iterable[ReorderLine], path: str | Path) -> int:
-    """The reorder list as CSV for a supplier; returns the number of lines written."""
+    """The reorder list as CSV for a supplier; returns the number of lines written.
+
+    Text cells are escaped against spreadsheet formulas (plumbing/csv_cells.py); the
+    quantities are numbers and written as numbers."""
     count = 0
     with write_text_file(path) as fh:
-        out = csv.writer(fh)
+        out = SafeCsvWriter(fh)
         out.writerow(REORDER_COLUMNS)
         for ln in lines:
             if ln.order_quantity <= 0:

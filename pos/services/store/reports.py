@@ -17,7 +17,6 @@ Definitions (so every figure can be checked by hand):
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from pos.models import Cart, FailedOperation, Order, OrderItem, Product, StockMo
 from pos.money import from_cents, round_half_up
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import bounds
+from pos.services.plumbing.csv_cells import SafeCsvWriter
 from pos.services.plumbing.uow import Tx, UnitOfWork
 from pos.views import Actor
 
@@ -267,14 +267,16 @@ def _turnover(tx: Tx, sold: list[ProductSales], lo: datetime, hi: datetime) -> l
     return sorted(out, key=lambda t: (-(t.turnover or Decimal(-1)), t.sku))
 
 
-def _pct(value: Decimal | None) -> str:
-    return "" if value is None else f"{(value * 100).quantize(Decimal('0.01'))}"
+def _pct(value: Decimal | None) -> Decimal | str:
+    return "" if value is None else (value * 100).quantize(Decimal("0.01"))
 
 
 def write_report_csv(report: SalesReport, path: str | Path) -> None:
-    """The report's numbers as CSV sections (section, then its rows)."""
+    """The report's numbers as CSV sections (section, then its rows). Product names are
+    text a spreadsheet must not run: SafeCsvWriter quotes formula-looking starts, and the
+    numbers are handed over as numbers so a negative amount stays one."""
     with write_text_file(path) as fh:
-        out = csv.writer(fh)
+        out = SafeCsvWriter(fh)
         out.writerow(["summary", "from", report.start.isoformat(), "to", report.end.isoformat()])
         for label, value in (
             ("orders", report.order_count),
