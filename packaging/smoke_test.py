@@ -225,7 +225,7 @@ def main() -> int:
         out = pos(
             "configure",
             "--database",
-            "postgresql+psycopg://pos:wrong@127.0.0.1:9/pos",
+            "postgresql+psycopg://pos@127.0.0.1:9/pos",
             expect=1,
         )
         check("does not answer" in out, "refused server: no clear message", out)

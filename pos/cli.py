@@ -47,7 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("gui", parents=[common], help="start the counter window (the default)")
-    sub.add_parser("migrate", parents=[common], help="create or upgrade the database schema")
+    migrate = sub.add_parser(
+        "migrate", parents=[common], help="create or upgrade the database schema"
+    )
+    _database_password(migrate, saved=False)
 
     seed = sub.add_parser("seed-demo", parents=[common], help="load the demo catalog and users")
     seed.add_argument("--with-sales", action="store_true", help="also make demo sales")
@@ -72,10 +75,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     conf.add_argument("--show", action="store_true", help="print the settings in force")
     conf.add_argument("--no-test", action="store_true", help="save without testing the connection")
+    _database_password(conf, saved=True)
 
     admin = sub.add_parser("admin", parents=[common], help="open the inventory admin window")
     _manager_login(admin)
     return parser
+
+
+def _database_password(p: argparse.ArgumentParser, *, saved: bool) -> None:
+    # Never an option taking the password itself: argv shows in `ps` to every user.
+    where = (
+        " and keep it in pos's own libpq password file (mode 0600) for later runs"
+        if saved
+        else " (used for this run only)"
+    )
+    way = p.add_mutually_exclusive_group()
+    way.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help=f"read the database user's password from stdin{where}",
+    )
+    way.add_argument(
+        "--ask-password",
+        action="store_true",
+        help=f"ask for the database user's password{where}",
+    )
 
 
 def _manager_login(p: argparse.ArgumentParser) -> None:
@@ -87,11 +111,14 @@ def _manager_login(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _open(args: argparse.Namespace, *, require_schema: bool = True) -> Store:
+def _open(
+    args: argparse.Namespace, *, require_schema: bool = True, password: str | None = None
+) -> Store:
     from pos.connection_check import diagnose, migrate_command, safe_url
 
     settings = config.load_settings(args.database, args.counter)
-    store = open_store(settings.database_url)
+    # A password typed or piped in stays in this process's memory only.
+    store = open_store(_with_password(settings.database_url, password))
     try:
         if require_schema:
             store.require_current_schema()
@@ -147,6 +174,38 @@ def _read_secret(prompt: str, *, from_stdin: bool = False) -> str:
     return first
 
 
+def _with_password(url: str, password: str | None) -> str:
+    if password is None:
+        return url
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
+def _database_password_from(args: argparse.Namespace) -> str | None:
+    """The database password asked for with --password-stdin or --ask-password, or None."""
+    if getattr(args, "password_stdin", False):
+        secret = sys.stdin.readline().rstrip("\r\n")
+    elif getattr(args, "ask_password", False):
+        if not _can_prompt():
+            raise _no_terminal(
+                "--ask-password needs the database password",
+                "Pipe it in with --password-stdin instead.",
+            )
+        secret = getpass.getpass("Database password: ")
+    else:
+        return None
+    if not secret:
+        raise UsageError("pos: the database password is empty")
+    return secret
+
+
+def _refuse_password_on_argv(args: argparse.Namespace) -> None:
+    url = getattr(args, "database", None)
+    if isinstance(url, str) and config.url_has_password(url):
+        raise UsageError(f"pos: {config.PASSWORD_IN_URL}")
+
+
 def _authorise(store: Store, args: argparse.Namespace) -> Actor:
     import os
 
@@ -169,7 +228,8 @@ def _authorise(store: Store, args: argparse.Namespace) -> Actor:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    with _open(args, require_schema=False) as store:
+    password = _database_password_from(args)
+    with _open(args, require_schema=False, password=password) as store:
         before = store.schema_state()
         store.migrate()
         print(f"database {store.url}: schema {before} -> current")
@@ -235,18 +295,37 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_configure(args: argparse.Namespace) -> int:
+    """Save the database URL (never with a password) and the counter code; a password
+    given by prompt or stdin goes only into pos's libpq password file, 0600."""
     from pos.connection_check import check_connection, safe_url
 
-    if args.show or (args.database is None and args.counter is None):
+    wants_password = args.password_stdin or args.ask_password
+    if args.show or (args.database is None and args.counter is None and not wants_password):
         current = config.load_settings()
         print(f"database: {safe_url(current.database_url)}  (from {current.source})")
         print(f"counter:  {current.counter_code}")
+        if config.url_has_password(current.database_url):
+            print(
+                f"warning: the database URL from {current.source} holds a password. "
+                f"{config.PASSWORD_IN_URL}"
+            )
         return 0
-    if args.database and not args.no_test:
-        result = check_connection(args.database)
+    if wants_password and args.system:
+        raise UsageError(
+            "pos: --system writes settings every account reads, so no password goes with "
+            "it; save the password per user (pos configure --password-stdin without --system)."
+        )
+    password = _database_password_from(args)
+    url = args.database or (config.load_settings().database_url if password else None)
+    if password is not None and url is not None and url.startswith("sqlite"):
+        raise UsageError("pos: an SQLite database has no password")
+    if url and not args.no_test:
+        result = check_connection(_with_password(url, password))
         print(result.message)
         if not result.ok:
             return 1
+    if password is not None and url is not None:
+        print(f"password kept in {config.save_password(url, password)} (mode 0600)")
     values = {"database_url": args.database, "counter_code": args.counter}
     if args.system:
         path = config.save_system_settings(**values)
@@ -341,6 +420,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     configure_logging()
     try:
+        _refuse_password_on_argv(args)
         if args.self_test:
             return cmd_self_test(args)
         return COMMANDS[args.command](args)

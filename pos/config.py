@@ -2,6 +2,11 @@
 
 Precedence for the database URL: --database flag, then POS_DATABASE_URL, then the
 user's settings file, then the system-wide file, then an embedded SQLite file.
+
+No settings file holds a password: a clerk can read every file on a counter, and the
+store-wide file is readable by every account. A database password lives only in a libpq
+password file (pos's own `pgpass` in the config folder, mode 0600, see `save_password`),
+which pos points libpq at.
 """
 
 from __future__ import annotations
@@ -15,11 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import PlatformDirs
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
+from pos import private_files
 from pos.errors import ConfigError
 
 APP_NAME = "pos"
 SETTINGS_FILE = "settings.json"
+PASSFILE = "pgpass"
 
 
 ENV_DATABASE = "POS_DATABASE_URL"
@@ -73,6 +82,20 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir() / 'pos.sqlite3'}"
 
 
+def passfile_path() -> Path:
+    """pos's own libpq password file (the ~/.pgpass format), private to the user."""
+    return config_dir() / PASSFILE
+
+
+def libpq_passfile() -> str | None:
+    """The password file libpq should read for pos's connections: pos's own when it
+    exists, unless PGPASSFILE names another (then libpq reads that one itself)."""
+    if os.environ.get("PGPASSFILE"):
+        return None
+    path = passfile_path()
+    return str(path) if path.is_file() else None
+
+
 def default_counter_code() -> str:
     """A counter code from the host name: short, upper case, safe to print on receipts."""
     host = socket.gethostname().split(".")[0]
@@ -124,29 +147,89 @@ def load_settings(database: str | None = None, counter: str | None = None) -> Se
 def load_values() -> dict[str, str]:
     """Every string setting of this counter: the system-wide file, then the user's over it
     (device settings such as the scanner's live here beside the database URL)."""
-    return {**_read(SYSTEM_SETTINGS), **_read(settings_path())}
+    return {**_read(system_settings_path()), **_read(settings_path())}
 
 
 def save_user_settings(**values: str | None) -> Path:
-    """Merge values into the user's settings file (written atomically)."""
-    # Private to the user: the URL may hold the database password.
+    """Merge values into the user's settings file (written atomically, mode 0600 in a 0700
+    folder: device settings and the counter code are nobody else's business)."""
+    _refuse_secrets(values)
     return _merge_into(settings_path(), values, mode=0o600)
 
 
 def save_system_settings(**values: str | None) -> Path:
-    """The store-wide defaults an installer writes once per machine (needs root); every
-    counter account must read them."""
+    """The store-wide defaults an installer writes once per machine (needs root). Every
+    counter account must read them, so the file is 0644 and may hold nothing secret: a
+    URL with a password is refused like everywhere else."""
+    _refuse_secrets(values)
     return _merge_into(system_settings_path(), values, mode=0o644)
 
 
+def _refuse_secrets(values: dict[str, str | None]) -> None:
+    url = values.get("database_url")
+    if url and url_has_password(url):
+        raise ConfigError(PASSWORD_IN_URL, {"field": "database_url"})
+
+
+# What to do instead, said wherever a URL with a password is refused (settings, argv).
+PASSWORD_IN_URL = (
+    "The database URL holds a password: pos never keeps one in a settings file or takes it "
+    "on the command line (other users of the machine can read those). Give the URL without "
+    "it (postgresql://USER@HOST/DATABASE) and either let `pos configure` or `pos migrate` "
+    "ask for it (--ask-password) or read it from stdin (--password-stdin; `pos configure` "
+    "then keeps it in pos's own libpq password file, mode 0600), or keep it in ~/.pgpass "
+    "or a pg_service.conf service yourself."
+)
+
+
+def url_has_password(url: str) -> bool:
+    """True when the URL carries a password (`user:secret@` or a password= parameter)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        # Not a URL pos can parse (its own checks say so later); still never keep
+        # anything that looks like `user:secret@`.
+        credentials = url.split("//", 1)[-1].rpartition("@")[0]
+        return ":" in credentials
+    return bool(parsed.password) or "password" in parsed.query
+
+
+def save_password(url: str, password: str) -> Path:
+    """Keep the password of a PostgreSQL URL in pos's libpq password file (mode 0600),
+    replacing the line for the same host, port, database and user; returns the file."""
+    parsed = make_url(url)
+    if not parsed.username:
+        raise ConfigError(
+            "A password needs a user name in the URL (postgresql://USER@HOST/DATABASE).",
+            {"field": "database_url"},
+        )
+    if "\n" in password or "\r" in password:
+        raise ConfigError("A password cannot contain a line break.", {"field": "password"})
+    key = [
+        parsed.host or "localhost",
+        str(parsed.port or 5432),
+        parsed.database or "*",
+        parsed.username,
+    ]
+    prefix = ":".join(_pgpass_escape(part) for part in key) + ":"
+    path = passfile_path()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        lines = []
+    kept = [line for line in lines if not line.startswith(prefix)]
+    kept.append(prefix + _pgpass_escape(password))
+    private_files.write_text(path, "\n".join(kept) + "\n", mode=0o600)
+    return path
+
+
+def _pgpass_escape(part: str) -> str:
+    # The ~/.pgpass format: fields split by ':', with '\\' escaping ':' and itself.
+    return part.replace("\\", "\\\\").replace(":", "\\:")
+
+
 def _merge_into(path: Path, values: dict[str, str | None], *, mode: int) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
     current = _read(path)
     current.update({k: v for k, v in values.items() if v is not None})
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(json.dumps(current, indent=2, sort_keys=True))
-    os.chmod(tmp, mode)  # os.open's mode is filtered by the umask
-    tmp.replace(path)
+    private_files.write_text(path, json.dumps(current, indent=2, sort_keys=True), mode=mode)
     return path

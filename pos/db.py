@@ -15,6 +15,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from pos import config, private_files
+
 # Read-only work opts out of BEGIN IMMEDIATE so it never waits for a writer.
 READONLY = "pos_readonly"
 
@@ -80,7 +82,8 @@ def create_pos_engine(
 def _sqlite_engine(url: str, *, echo: bool, busy_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # 0600 in a 0700 folder (pos/private_files.py): the file holds password hashes.
+        private_files.prepare_sqlite_file(Path(database), own_folder=config.data_dir())
     engine = create_engine(
         url,
         echo=echo,
@@ -158,5 +161,13 @@ def _postgres_engine(
             "options": options,
             "connect_timeout": PG_CONNECT_TIMEOUT_S,
             **PG_TCP_OPTIONS,
+            **_passfile(),
         },
     )
+
+
+def _passfile() -> dict[str, str]:
+    """libpq reads the password from pos's own password file (pos configure writes it,
+    mode 0600): no password in the URL, the settings or the command line."""
+    path = config.libpq_passfile()
+    return {"passfile": path} if path else {}

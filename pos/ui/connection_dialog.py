@@ -31,6 +31,10 @@ Checker = Callable[[str], ConnectionCheck]
 Saver = Callable[..., Path]
 
 MAX_COUNTER_CODE = 32
+NO_PASSWORD_IN_URL = (
+    "Leave the password out of the URL: pos never saves one in its settings. Keep it in "
+    "~/.pgpass (mode 0600), or save it with `pos configure --ask-password`."
+)
 
 
 class ConnectionDialog(QDialog):
@@ -57,12 +61,13 @@ class ConnectionDialog(QDialog):
 
         intro = plain_label(
             "Which database this counter uses. Counters that share stock use the "
-            "shop's PostgreSQL server, e.g. postgresql://shop:PASSWORD@server/pos.",
+            "shop's PostgreSQL server, e.g. postgresql://shop@server/pos. The URL holds no "
+            "password: pos never saves one in its settings (libpq reads it from ~/.pgpass).",
             "muted",
         )
         intro.setWordWrap(True)
         self.database = QLineEdit(current.database_url)
-        self.database.setPlaceholderText("postgresql://user:password@server/database")
+        self.database.setPlaceholderText("postgresql://user@server/database")
         self.database.setAccessibleName("Database URL")
         self.counter = QLineEdit(current.counter_code)
         self.counter.setMaxLength(MAX_COUNTER_CODE)
@@ -124,6 +129,10 @@ class ConnectionDialog(QDialog):
         if not code:
             self.show_status("Enter this counter's code.", ok=False)
             self.counter.setFocus()
+            return False
+        if config.url_has_password(url):
+            self.show_status(NO_PASSWORD_IN_URL, ok=False)
+            self.database.setFocus()
             return False
         self.show_status("Testing the connection\u2026", ok=True)
         self._runner.submit(

@@ -76,7 +76,7 @@ def test_a_refused_connection_is_explained_and_nothing_saved(qtbot, make_dialog)
     saved: list[dict] = []
     dialog = make_dialog(saver=lambda **values: saved.append(values) or Path("/nowhere"))
     # port 9 (discard) on this machine refuses at once: the real check, the real message
-    dialog.database.setText("postgresql+psycopg://shop:secret@127.0.0.1:9/pos")
+    dialog.database.setText("postgresql+psycopg://shop@127.0.0.1:9/pos")
     dialog.counter.setText("C4")
     dialog.save_button.click()
     wait_idle(qtbot, dialog)
@@ -105,10 +105,10 @@ def test_checker_failures_block_saving(qtbot, make_dialog, message):
         return ConnectionCheck(False, message)
 
     dialog = make_dialog(checker=checker, saver=lambda **v: pytest.fail("must not save"))
-    dialog.database.setText("postgresql://shop:wrong@server/pos")
+    dialog.database.setText("postgresql://shop@server/pos")
     dialog.save_button.click()
     wait_idle(qtbot, dialog)
-    assert calls == ["postgresql://shop:wrong@server/pos"]
+    assert calls == ["postgresql://shop@server/pos"]
     assert dialog.status.text() == message
     assert dialog.isVisible()
 
@@ -122,6 +122,17 @@ def test_empty_fields_are_refused_before_any_check(make_dialog):
     dialog.counter.setText("")
     assert dialog.test_connection() is False
     assert dialog.status.text() == "Enter this counter's code."
+
+
+def test_a_url_with_a_password_is_refused_before_any_check(make_dialog):
+    dialog = make_dialog(
+        checker=lambda url: pytest.fail("no check expected"),
+        saver=lambda **v: pytest.fail("must not save"),
+    )
+    dialog.database.setText("postgresql://shop:secret@server/pos")
+    assert dialog.save() is False
+    assert "Leave the password out of the URL" in dialog.status.text()
+    assert "secret" not in dialog.status.text()
 
 
 def test_markup_in_a_message_stays_literal(qtbot, make_dialog):

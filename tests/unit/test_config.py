@@ -28,8 +28,9 @@ def test_settings_file_is_json_in_config_folder():
 
 
 def test_user_settings_file_is_private():
-    path = config.save_user_settings(database_url="postgresql://shop:secret@db/pos")
-    assert path.stat().st_mode & 0o077 == 0
+    path = config.save_user_settings(database_url="postgresql://shop@db/pos")
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700  # pos made the folder
 
 
 def test_tests_never_read_or_write_the_real_system_settings(tmp_path):

@@ -41,7 +41,7 @@ def test_save_and_load_round_trip_keeps_the_other_settings():
 def test_system_wide_file_gives_store_defaults(tmp_path, monkeypatch):
     system = tmp_path / "etc-settings.json"
     system.write_text(json.dumps({"scanner_prefix": "#", "scanner_min_length": "8"}))
-    monkeypatch.setattr(config, "SYSTEM_SETTINGS", system)
+    monkeypatch.setenv(config.ENV_SYSTEM_SETTINGS, str(system))
     assert scanner_settings.load() == ScannerSettings(prefix="#", min_length=8)
     scanner_settings.save(ScannerSettings(prefix="", min_length=5))
     assert scanner_settings.load().min_length == 5  # the counter's own file wins
