@@ -132,6 +132,7 @@ def exercise_database(pos: Runner, url: str | None, work: Path, label: str) -> N
     shot = work / f"login-{label.split()[0].lower()}.png"
     out = pos(*db, "--self-test", "--self-test-screenshot", str(shot))
     check("pos self-test ok" in out and "schema current" in out, "self-test failed", out)
+    check("ESC/POS receipt" in out, "self-test printed no ESC/POS receipt", out)
     check(shot.exists() and shot.stat().st_size > 2000, f"no login screenshot at {shot}", out)
     print(f"    {out.strip().splitlines()[-1]}")
 

@@ -381,6 +381,9 @@ def cmd_self_test(args: argparse.Namespace) -> int:
         dialog.close()
     elapsed = (time.perf_counter() - started) * 1000
     import pos.ui.admin  # noqa: F401  (the admin window's modules, pyqtgraph: in the build?)
+    from pos.devices.printer.self_check import sample_receipt_bytes
+
+    receipt_bytes = sample_receipt_bytes()  # python-escpos and its data: in the build?
 
     if image.isNull() or image.width() < 100:
         print("pos self-test: the sign-in dialog did not render", file=sys.stderr)
@@ -391,7 +394,7 @@ def cmd_self_test(args: argparse.Namespace) -> int:
     print(
         f"pos self-test ok: {app.platformName()} platform, sign-in dialog "
         f"{image.width()}x{image.height()} in {elapsed:.0f} ms, schema {state}, "
-        f"database {safe_url(settings.database_url)}"
+        f"database {safe_url(settings.database_url)}, ESC/POS receipt {receipt_bytes} bytes"
     )
     return 0
 

@@ -32,6 +32,8 @@ class ErrorCode:
     SCHEMA_MISMATCH = "SCHEMA_MISMATCH"
     FILE_ERROR = "FILE_ERROR"
     CONFIG_ERROR = "CONFIG_ERROR"
+    DEVICE_ERROR = "DEVICE_ERROR"  # a counter device (receipt printer, drawer) failed
+    INVALID_BARCODE = "INVALID_BARCODE"  # a scale label that cannot be read (check digit)
     DATABASE_ERROR = "DATABASE_ERROR"
     UNEXPECTED = "UNEXPECTED"  # a bug, not a refusal: the outcome is unknown (see pos.log)
 

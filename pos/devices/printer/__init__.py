@@ -1,0 +1,1 @@
+"""ESC/POS receipt printers (python-escpos) and the cash drawer behind them."""
