@@ -56,6 +56,13 @@ ACTIONS: tuple[CounterAction, ...] = (
     ),
     CounterAction(
         "&Sale",
+        "Re&print last receipt",
+        "reprint_last_receipt",
+        "Reprint the last receipt on the receipt printer",
+        ("Ctrl+Shift+R",),
+    ),
+    CounterAction(
+        "&Sale",
         "Sign &out",
         "sign_out",
         "Sign out / switch clerk",
@@ -97,11 +104,25 @@ ACTIONS: tuple[CounterAction, ...] = (
         "Se&ttings", "&Scanner\u2026", "open_scanner_settings", "Scanner settings and test"
     ),
     CounterAction(
+        "Se&ttings",
+        "&Receipt printer\u2026",
+        "open_printer_settings",
+        "Receipt printer settings and test page",
+    ),
+    CounterAction(
         "&Manager",
         "&Inventory admin\u2026",
         "open_admin",
         "Inventory admin (managers)",
         ("Ctrl+I",),
+        manager_only=True,
+    ),
+    CounterAction(
+        "&Manager",
+        "Open cash &drawer",
+        "open_drawer",
+        "Open the cash drawer without a sale (managers; logged)",
+        ("Ctrl+Shift+O",),
         manager_only=True,
     ),
     CounterAction("&Help", "&Keyboard shortcuts", "show_shortcuts", "This list", ("F1",)),

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos.devices.printer import settings as printer_settings
+from pos.devices.printer.settings_dialog import PrinterSettingsDialog
 from pos.errors import ErrorCode, PosError
 from pos.money import format_money
 from pos.services.facade import Store
@@ -39,6 +41,7 @@ from pos.ui.login_dialog import plain_label
 from pos.ui.notifications import NoticeBar
 from pos.ui.product_grid import ProductBrowser
 from pos.ui.product_model import ProductRole
+from pos.ui.receipt_printing import ReceiptPrinting
 from pos.ui.sale_controller import (
     OFFLINE_NOTICE,
     RELEASED_NOTICE,
@@ -116,6 +119,9 @@ class CounterWindow(QMainWindow):
         self.sale.scanAdded.connect(lambda code, pid: self.scan_problems.resolve(code, pid))
         self.sale.lineAdded.connect(lambda pid: self.scan_problems.resolve(product_id=pid))
         self.scan_problems.retryRequested.connect(self.scan_code)
+        # The ESC/POS receipt printer and its drawer (pos.devices.printer), off the GUI thread.
+        self.receipt_printing = ReceiptPrinting(printer_settings.load(), self)
+        self.receipt_printing.failed.connect(self.notice.error)
         self.bus = bus if bus is not None else ChangeBus.of(store)
         self.bus.changed.connect(self._on_change)
         self.set_actor(actor)
@@ -467,6 +473,10 @@ class CounterWindow(QMainWindow):
         dialog = CheckoutDialog(self.store, self.actor, self.cart, self.runner, self.dialogs, self)
         dialog.cartChanged.connect(self.sale.show)
         dialog.completed.connect(self._sale_completed)
+        page = dialog.done_page
+        self.receipt_printing.printed.connect(lambda text: page.show_printer_status(text, True))
+        self.receipt_printing.failed.connect(lambda text: page.show_printer_status(text, False))
+        page.reprintRequested.connect(self.reprint_last_receipt)
         dialog.finished.connect(lambda _r: self.focus_scanner())
         self.checkout_dialog = dialog
         dialog.open()
@@ -479,12 +489,37 @@ class CounterWindow(QMainWindow):
         change = f" \u00b7 change {self._money(order.change_due)}" if order.change_due else ""
         self.notice.success(f"Sale complete: order {order.order_number}{change}")
         self.status_label.setText(f"Last order {order.order_number}")
+        self.receipt_printing.print_sale(order)
 
     def preview_last_receipt(self) -> None:
         if self.last_order is None:
             self.notice.info("No sale yet on this screen.")
             return
         self.dialogs.exec(receipt.preview_dialog(self.last_order, self))
+
+    def reprint_last_receipt(self) -> None:
+        if self.last_order is None:
+            self.notice.info("No sale yet on this screen.")
+        elif not self.receipt_printing.reprint(self.last_order):
+            self.notice.info("No receipt printer is set (Settings > Receipt printer).")
+
+    def open_drawer(self) -> None:
+        self.receipt_printing.open_drawer(self.actor)
+
+    def open_printer_settings(self) -> PrinterSettingsDialog:
+        dialog = PrinterSettingsDialog(
+            self.receipt_printing.settings,
+            save=self._save_printer_settings,
+            store_name=self.settings.store_name,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _save_printer_settings(self, settings: printer_settings.PrinterSettings) -> None:
+        printer_settings.save(settings)
+        self.receipt_printing.apply_settings(settings)
 
     # -- focus and navigation -----------------------------------------------------------
     def focus_search(self) -> None:
@@ -556,6 +591,7 @@ class CounterWindow(QMainWindow):
             return
         self._closed = True
         self.scanning.stop()
+        self.receipt_printing.shutdown()
         if self.remember_place:
             remember_counter(self)
         self.flush_quantities()

@@ -16,6 +16,7 @@ from pos.ui.dialogs import Dialogs
 from pos.ui.login_dialog import plain_label
 from pos.ui.money_widgets import plain_button
 from pos.ui.plural import count_of
+from pos.ui.style import DANGER
 from pos.views import OrderView
 
 # The page's keys, for its shortcuts and the counter's shortcut help alike.
@@ -29,6 +30,7 @@ SALE_COMPLETE_KEYS: tuple[tuple[str, str], ...] = (
 
 class SaleCompletePage(QWidget):
     newSaleRequested = Signal()
+    reprintRequested = Signal()  # on the counter's receipt printer
 
     def __init__(
         self, dialogs: Dialogs, money: Callable[[Decimal], str], parent: QWidget | None = None
@@ -44,6 +46,15 @@ class SaleCompletePage(QWidget):
         self.saved_label.setWordWrap(True)
         self.saved_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.saved_label.hide()
+        # The receipt printer's outcome (pos.ui.receipt_printing), with a reprint button.
+        self.printer_label = plain_label("", "muted")
+        self.printer_label.setWordWrap(True)
+        self.printer_label.hide()
+        self.reprint_button = plain_button(
+            "Print &again on the receipt printer", "Send the receipt to the receipt printer again"
+        )
+        self.reprint_button.clicked.connect(self.reprintRequested)
+        self.reprint_button.hide()
         self.print_button = plain_button("&Print\u2026  Ctrl+P", "Print the receipt (Ctrl+P)")
         self.print_button.clicked.connect(self.print_receipt)
         self.preview_button = plain_button("Pre&view", "Preview the receipt (Ctrl+Shift+P)")
@@ -72,6 +83,8 @@ class SaleCompletePage(QWidget):
         layout.addWidget(self.done_change)
         layout.addWidget(self.done_summary)
         layout.addWidget(self.saved_label)
+        layout.addWidget(self.printer_label)
+        layout.addWidget(self.reprint_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         layout.addLayout(row)
         slots = {
@@ -97,6 +110,12 @@ class SaleCompletePage(QWidget):
             + (f" \u00b7 {order.customer_name}" if order.customer_name else "")
         )
         self.new_sale_button.setFocus()
+
+    def show_printer_status(self, message: str, ok: bool) -> None:
+        self.printer_label.setText(message)
+        self.printer_label.setStyleSheet("" if ok else f"color: {DANGER}; font-weight: bold;")
+        self.printer_label.show()
+        self.reprint_button.setVisible(not ok)
 
     def print_receipt(self) -> None:
         if self.order is not None:

@@ -86,6 +86,10 @@ def open_printer(settings: PrinterSettings) -> Escpos:
 
 
 def _reason(err: BaseException) -> str:
-    """The useful last line of python-escpos' multi-line messages."""
-    text = str(err).strip().splitlines()
+    """What the system said ("Connection refused", "timed out"), else the useful last
+    line of python-escpos' multi-line message."""
+    cause = err if isinstance(err, OSError) else (err.__cause__ or err.__context__)
+    if isinstance(cause, OSError):
+        return cause.strerror or str(cause) or type(cause).__name__
+    text = str(err).strip().rstrip(")").splitlines()
     return text[-1] if text else type(err).__name__
