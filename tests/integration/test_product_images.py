@@ -3,6 +3,7 @@ picture and capped in size; no machine path is accepted any more."""
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
@@ -14,7 +15,7 @@ from pos import schema
 from pos.errors import ErrorCode, PosError
 from pos.models import Product, ProductImage, utcnow
 from pos.services.catalog.images import MAX_IMAGE_BYTES
-from tests.integration.helpers import snapshot, tiny_png
+from tests.integration.helpers import snapshot, tiny_png, within_seconds
 
 GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"  # noqa: E501
 
@@ -70,6 +71,8 @@ def test_migration_stores_readable_old_paths(db_url, tmp_path):
     """Databases from before 0006 kept paths: readable pictures move into the database."""
     picture = tmp_path / "photo.png"
     picture.write_bytes(tiny_png())
+    fifo = tmp_path / "fifo.png"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer for ever
     from pos.services import open_store
 
     store = open_store(db_url)
@@ -78,11 +81,13 @@ def test_migration_stores_readable_old_paths(db_url, tmp_path):
         with store.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.downgrade(cfg, "0005")
-        ids = [uuid.uuid4(), uuid.uuid4()]
+        ids = [uuid.uuid4() for _ in range(4)]
         with store.engine.begin() as conn:
             for pid, sku, image in (
                 (ids[0], "P-1", str(picture)),
                 (ids[1], "P-2", "/nowhere/gone.png"),
+                (ids[2], "P-3", str(fifo)),
+                (ids[3], "P-4", "/dev/zero"),
             ):
                 conn.execute(
                     Product.__table__.insert().values(
@@ -99,7 +104,7 @@ def test_migration_stores_readable_old_paths(db_url, tmp_path):
                         updated_at=utcnow(),
                     )
                 )
-        store.migrate()
+        within_seconds(60, store.migrate)
         with store.engine.connect() as conn:
             images = dict(
                 conn.execute(select(Product.id, Product.image).where(Product.id.in_(ids))).all()
@@ -107,6 +112,7 @@ def test_migration_stores_readable_old_paths(db_url, tmp_path):
             stored = conn.execute(text("SELECT data FROM product_images")).scalars().all()
         assert images[ids[0]].startswith("sha256:")
         assert images[ids[1]] == "/nowhere/gone.png"  # left for the machine that can read it
+        assert (images[ids[2]], images[ids[3]]) == (str(fifo), "/dev/zero")  # not read
         assert [bytes(d) for d in stored] == [tiny_png()]
     finally:
         store.close()

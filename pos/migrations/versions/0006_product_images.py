@@ -16,8 +16,9 @@ picture again in the product dialog.
 """
 
 import hashlib
+import os
+import stat
 from collections.abc import Sequence
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
@@ -34,6 +35,33 @@ SIGNATURES = (
     (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"),
 )
+
+
+def _read_picture(path: str) -> bytes | None:
+    """The bytes of a regular file of at most MAX_BYTES, else None. Stat first and open
+    non-blocking: a FIFO or a device named as a picture must not hang `pos migrate`
+    (self-contained on purpose: a migration must not change with the app's code)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return None
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_BYTES:
+            return None
+        data = b""
+        while len(data) <= MAX_BYTES:
+            chunk = os.read(fd, MAX_BYTES + 1 - len(data))
+            if not chunk:
+                break
+            data += chunk
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data if len(data) <= MAX_BYTES else None
 
 
 def upgrade() -> None:
@@ -68,9 +96,8 @@ def _store_readable_paths() -> None:
     )
     stored: set[str] = set()
     for product_id, path in rows:
-        try:
-            data = Path(path).read_bytes()
-        except OSError:
+        data = _read_picture(path)
+        if data is None:
             continue
         kind = next((k for sig, k in SIGNATURES if data.startswith(sig)), None)
         if kind is None or len(data) > MAX_BYTES:

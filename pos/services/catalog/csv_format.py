@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ class ImportRow:
     threshold: int | None
     image: str | None  # a stored or bundled reference
     image_file: Path | None  # or a picture file next to the CSV, stored on import
+    folder: Path | None  # the CSV's folder, the only place image files may come from
     active: bool
 
 
@@ -129,14 +131,13 @@ def _image(raw: str, folder: Path | None, problems: list[str]) -> tuple[str | No
     is_relative_name = not relative.is_absolute() and ".." not in relative.parts and ":" not in raw
     if folder is not None and is_relative_name:
         candidate = folder.joinpath(*relative.parts)
-        if candidate.is_file():
+        if os.path.lexists(candidate):
+            # Read and checked now, so the preview lists it; a regular file in the CSV's
+            # folder only (no FIFO, no device, no link to a file elsewhere).
             try:
-                images.checked(candidate.read_bytes())
+                images.read_file(candidate, inside=folder)
             except PosError as err:
                 problems.append(f"image {raw[:60]!r}: {err.message.rstrip('.')}")
-                return None, None
-            except OSError as exc:
-                problems.append(f"image {raw[:60]!r} cannot be read ({exc.strerror})")
                 return None, None
             return None, candidate
     if images.is_reference(raw) or images.bundled_path(raw) is not None:
@@ -261,6 +262,7 @@ def parse(
                     threshold=threshold,
                     image=image,
                     image_file=image_file,
+                    folder=folder,
                     active=bool(active),
                 )
             )

@@ -45,13 +45,15 @@ def store_image_files(tx: Tx, rows: list[ImportRow]) -> dict[int, str]:
         if r.image_file is None:
             continue
         if r.image_file not in stored:
+            # Read again (the file may have changed since the preview), under the same
+            # rules: a regular picture file inside the CSV's folder.
             try:
-                data = r.image_file.read_bytes()
-            except OSError as exc:
+                data = images.read_file(r.image_file, inside=r.folder)
+            except PosError as err:
                 raise PosError(
                     ErrorCode.VALIDATION_ERROR,
-                    f"Line {r.line}: the image file cannot be read ({exc.strerror}).",
-                    {"line": r.line},
+                    f"Line {r.line}: {err.message}",
+                    {"line": r.line, **err.details},
                 ) from None
             stored[r.image_file] = images.store(tx, data)
         by_line[r.line] = stored[r.image_file]

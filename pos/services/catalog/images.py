@@ -8,15 +8,20 @@ A product's `image` is one of
 Never a path on one machine: other counters cannot read it.
 
 Services do not import Qt, so the check here is what can be read without decoding: the
-size cap and the file signature of PNG, JPEG, GIF, WebP or BMP. The product dialog also
-decodes the picture (QImage) before it offers to save it, and counters that cannot
-decode one just show no thumbnail.
+size cap, the file signature of PNG, JPEG, GIF, WebP or BMP, and the picture's structure
+and dimensions (image_check.py). The product dialog also decodes the picture (QImage)
+before it offers to save it, and counters that cannot decode one just show no thumbnail.
+
+Files are read only through `read_file` (safe_files.py): regular files, size-capped,
+never a FIFO or a device. The only files read for display are the bundled pictures, and
+only from the app's own images folder (`bundled_path`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from pathlib import Path
 
 from sqlalchemy import select
@@ -24,6 +29,9 @@ from sqlalchemy import select
 from pos.errors import ErrorCode, PosError
 from pos.models import ProductImage, utcnow
 from pos.paths import resources_dir
+from pos.services.catalog import image_check
+from pos.services.catalog.image_check import Damaged, picture_size, too_large
+from pos.services.catalog.safe_files import read_regular_file
 from pos.services.plumbing.uow import Tx
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -65,19 +73,53 @@ def checked(data: object) -> tuple[bytes, str, str]:
             size=len(raw),
             max_size=MAX_IMAGE_BYTES,
         )
-    return raw, hashlib.sha256(raw).hexdigest(), media_type(raw)
+    kind = media_type(raw)
+    try:
+        width, height = picture_size(raw, kind)
+    except Damaged as exc:
+        raise _invalid(f"That picture is damaged: {exc}.") from None
+    if too_large(width, height):
+        raise _invalid(
+            f"The picture is {width:,} x {height:,} pixels; at most "
+            f"{image_check.MAX_SIDE:,} pixels a side and {image_check.MAX_PIXELS // 10**6} "
+            "million pixels are accepted. Save a smaller copy first.",
+            width=width,
+            height=height,
+        )
+    return raw, hashlib.sha256(raw).hexdigest(), kind
+
+
+def read_file(path: str | Path, *, inside: Path | None = None) -> bytes:
+    """The checked bytes of a picture file: a regular file (links followed only within
+    `inside`, when given) of at most MAX_IMAGE_BYTES that holds a sound picture."""
+    data = read_regular_file(
+        path, max_bytes=MAX_IMAGE_BYTES, label="The picture file", inside=inside
+    )
+    return checked(data)[0]
+
+
+def bundled_dir() -> Path:
+    return resources_dir() / "images"
 
 
 def is_reference(value: str | None) -> bool:
     return bool(value) and _REFERENCE.fullmatch(str(value)) is not None
 
 
-def bundled_path(name: str) -> Path | None:
-    """The bundled picture called `name`, if the app ships one by that name."""
-    if not _BUNDLED_NAME.fullmatch(name):
+def bundled_path(name: str | None) -> Path | None:
+    """The bundled picture called `name`, if the app ships one by that name: a bare file
+    name (no folder, no ..), a regular file whose real path is in the images folder."""
+    if not name or not _BUNDLED_NAME.fullmatch(name):
         return None
-    path = resources_dir() / "images" / name
-    return path if path.is_file() else None
+    folder = bundled_dir()
+    path = folder / name
+    try:
+        real = path.resolve(strict=True)
+        if not real.is_relative_to(folder.resolve(strict=True)):
+            return None
+        return path if stat.S_ISREG(real.stat().st_mode) else None
+    except (OSError, RuntimeError):
+        return None
 
 
 def reference_shape(value: object) -> str | None:

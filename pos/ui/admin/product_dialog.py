@@ -4,19 +4,19 @@ Uniqueness of SKU and barcode is the database's (the service reports DUPLICATE);
 dialog stays open and shows the reason next to the fields. A price may be typed with a
 decimal comma (12,50) as well as a point.
 
-A chosen picture is read here and decoded with QImage (the service only checks its
-signature and size, it does not import Qt); its bytes go to the service, which stores
-them in the database so every counter can show them. No file path is kept.
+A chosen picture is read off the GUI thread with a timeout (picture_reader.py: a
+regular file, size-capped, checked and decoded with QImage); its bytes go to the
+service, which stores them in the database so every counter can show them. No file path
+is kept. Save waits while a picture is being read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from pos.errors import PosError
-from pos.paths import image_path
-from pos.services.catalog.images import MAX_IMAGE_BYTES
+from pos.services.catalog.images import bundled_dir, bundled_path
 from pos.ui.admin.widgets import plain_label
+from pos.ui.picture_reader import TIMEOUT_MS, PictureReader
 from pos.ui.worker import TaskRunner
 from pos.views import ProductView
 
@@ -56,6 +56,8 @@ def parse_price(text: str) -> Decimal:
 
 
 class ProductDialog(QDialog):
+    pictureRead = Signal(bool)  # a picture file was read: taken (True) or refused (False)
+
     def __init__(
         self,
         save: Save,
@@ -64,8 +66,15 @@ class ProductDialog(QDialog):
         pick_image: PickImage | None = None,
         parent: QWidget | None = None,
         runner: TaskRunner | None = None,
+        pictures: PictureReader | None = None,
     ) -> None:
         super().__init__(parent)
+        # The picture the manager chooses (Save waits for it) and the bundled picture's
+        # preview (Save does not: it changes nothing).
+        self._pictures = pictures or PictureReader(TIMEOUT_MS)
+        self._preview_reader = PictureReader(TIMEOUT_MS)
+        self.finished.connect(lambda _result: self._pictures.cancel())
+        self.finished.connect(lambda _result: self._preview_reader.cancel())
         self._save = save
         # With a runner the save runs off the GUI thread (a held lock never freezes the
         # window); without one (small tests) it runs at once.
@@ -196,7 +205,7 @@ class ProductDialog(QDialog):
         shown = [m for f, m in found if show_all or f in self._touched]
         self.error.setText(" ".join(shown))
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setEnabled(not found)
+        save.setEnabled(not found and not self._pictures.busy)
         return not found
 
     def values(self) -> dict[str, Any]:
@@ -217,7 +226,7 @@ class ProductDialog(QDialog):
         return out
 
     def try_save(self) -> None:
-        if not self._validate(show_all=True):
+        if not self._validate(show_all=True) or self._pictures.busy:
             return
         values = self.values()
         if self._runner is None:
@@ -257,29 +266,26 @@ class ProductDialog(QDialog):
         if chosen:
             self.load_image_file(chosen)
 
-    def load_image_file(self, path: str) -> bool:
-        """Take the picture in `path` if it is one Qt can show and within the size cap."""
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            self.error.setText(f"Cannot read that file: {exc.strerror}.")
-            return False
-        if len(data) > MAX_IMAGE_BYTES:
-            self.error.setText(
-                f"That picture is {len(data) / 1048576:.1f} MiB; at most "
-                f"{MAX_IMAGE_BYTES // 1048576} MiB is accepted. Save a smaller copy first."
-            )
-            return False
-        image = QImage.fromData(data)
-        if image.isNull():
-            self.error.setText("That file is not a picture this app can show.")
-            return False
+    def load_image_file(self, path: str) -> None:
+        """Read the picture in `path` off the GUI thread; `pictureRead` tells how it went.
+        Taken only if it is a regular file within the size cap that Qt can show."""
+        self._pictures.read(path, self._picture_taken, self._picture_refused)
+        self._validate()
+        self.error.setText("Reading the picture…")
+
+    def _picture_taken(self, data: bytes, image: QImage) -> None:
+        self.error.setText("")
         self._image_change = data
         self._set_preview(
             image, f"new picture, {image.width()}x{image.height()}, {max(1, len(data) // 1024)} KB"
         )
         self._validate()
-        return True
+        self.pictureRead.emit(True)
+
+    def _picture_refused(self, err: PosError) -> None:
+        self._validate()
+        self.error.setText(err.message)
+        self.pictureRead.emit(False)
 
     def clear_image(self) -> None:
         self._image_change = None
@@ -298,11 +304,22 @@ class ProductDialog(QDialog):
             self._set_preview(QImage(), "no image")
         elif reference.startswith("sha256:"):
             self._set_preview(QImage(), "stored picture")  # bytes arrive by show_stored_image
+        elif (path := bundled_path(reference)) is None:
+            self._set_preview(QImage(), "not found")
         else:
-            path = image_path(reference)
-            found = QImage(str(path)) if path is not None and path.is_file() else QImage()
-            self._set_preview(found, "bundled picture" if not found.isNull() else "not found")
+            self._set_preview(QImage(), "bundled picture")
+            self._preview_reader.read(
+                path, self._bundled_shown, self._bundled_missing, inside=bundled_dir()
+            )
         self.remove_image.setEnabled(bool(reference))
+
+    def _bundled_shown(self, _data: bytes, image: QImage) -> None:
+        if self._image_change is _UNCHANGED:
+            self._set_preview(image, "bundled picture")
+
+    def _bundled_missing(self, _err: PosError) -> None:
+        if self._image_change is _UNCHANGED:
+            self._set_preview(QImage(), "not found")
 
     def _set_preview(self, image: QImage, caption: str) -> None:
         self.image.setText(caption)
