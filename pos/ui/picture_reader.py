@@ -47,6 +47,18 @@ def not_shown() -> PosError:
     )
 
 
+def decoded(data: bytes | None) -> QImage | None:
+    """Stored picture bytes checked like an upload and decoded (for a worker thread)."""
+    if not data:
+        return None
+    try:
+        raw = images.checked(data)[0]
+    except PosError:
+        return None
+    image = QImage()
+    return image if image.loadFromData(raw) else None
+
+
 class PictureReader(QObject):
     _answer = Signal(int, object)
 

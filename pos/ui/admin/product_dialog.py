@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from pos.errors import PosError
 from pos.services.catalog.images import bundled_dir, bundled_path
 from pos.ui.admin.widgets import plain_label
-from pos.ui.picture_reader import TIMEOUT_MS, PictureReader
+from pos.ui.picture_reader import TIMEOUT_MS, PictureReader, decoded
 from pos.ui.worker import TaskRunner
 from pos.views import ProductView
 
@@ -291,12 +291,13 @@ class ProductDialog(QDialog):
         self._image_change = None
         self._set_preview(QImage(), "no image")
 
-    def show_stored_image(self, data: bytes | None) -> None:
-        """The product's stored picture, fetched by the caller off the GUI thread."""
-        if self._image_change is not _UNCHANGED or not data:
+    def show_stored_image(self, picture: QImage | bytes | None) -> None:
+        """The product's stored picture, fetched (and best decoded) by the caller off the
+        GUI thread (picture_reader.decoded)."""
+        if self._image_change is not _UNCHANGED or not picture:
             return
-        image = QImage.fromData(data)
-        if not image.isNull():
+        image = picture if isinstance(picture, QImage) else decoded(picture)
+        if image is not None and not image.isNull():
             self._set_preview(image, f"stored picture, {image.width()}x{image.height()}")
 
     def _show_current_image(self, reference: str | None) -> None:

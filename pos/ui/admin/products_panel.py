@@ -35,6 +35,7 @@ from pos.ui.admin.stock_dialog import StockDialog
 from pos.ui.admin.widgets import plain_label, set_column_widths, table_view
 from pos.ui.admin.words import error_text
 from pos.ui.dialogs import Dialogs
+from pos.ui.picture_reader import decoded
 from pos.ui.plural import count_of
 from pos.ui.worker import TaskRunner
 from pos.views import Actor, ProductView
@@ -272,10 +273,11 @@ class ProductsPanel(QWidget):
             parent=self,
             runner=self.tasks,
         )
-        if product.image and product.image.startswith("sha256:"):  # stored: fetch its bytes
+        # A stored picture: fetched and decoded off the GUI thread.
+        if product.image and product.image.startswith("sha256:"):
             image = product.image
             self.tasks.submit(
-                lambda: self.store.catalog.image_data(self.actor, image),
+                lambda: decoded(self.store.catalog.image_data(self.actor, image)),
                 dialog.show_stored_image,
                 lambda _err: None,  # the preview stays "stored picture"
             )

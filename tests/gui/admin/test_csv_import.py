@@ -3,6 +3,9 @@ shown at once, and only a clean file leads to the questions (import? set stock?)
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 import pytest
 
 from pos.services.catalog.products_admin import ProductQuery
@@ -83,3 +86,29 @@ def test_declining_the_import_writes_nothing(
     wait_idle(qtbot, admin)
     assert [m[0] for m in admin_dialogs.messages] == ["confirm"]  # stock unchanged: 1 question
     assert _count(gui_store, manager_actor) == before
+
+
+def test_a_fifo_or_a_repeated_column_is_refused_at_once(
+    qtbot, admin, gui_store, manager_actor, admin_dialogs, tmp_path
+):
+    fifo = tmp_path / "products.csv"
+    os.mkfifo(fifo)  # opening it would wait for a writer for ever
+    repeated = tmp_path / "repeated.csv"
+    repeated.write_text("sku,name,price,price\nA-1,Apple,1.00,2.00\n", encoding="utf-8")
+    before = _count(gui_store, manager_actor)
+    try:
+        for path, words in (
+            (fifo, "pipe (FIFO), not a regular file"),
+            (repeated, "line 1: columns given more than once: price"),
+        ):
+            admin_dialogs.messages.clear()
+            admin.products.csv.import_csv(str(path))
+            qtbot.waitUntil(lambda: bool(admin_dialogs.messages), timeout=5000)
+            wait_idle(qtbot, admin)
+            assert [m[0] for m in admin_dialogs.messages] == ["error"]
+            assert words in admin_dialogs.messages[0][2]
+    finally:
+        with contextlib.suppress(OSError):  # a reader stuck in open() gets end-of-file
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert _count(gui_store, manager_actor) == before
+    assert admin.products.csv.import_button.isEnabled()
