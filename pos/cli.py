@@ -335,6 +335,18 @@ def cmd_configure(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_bad_values(args: argparse.Namespace) -> None:
+    """A URL or counter code that could never work is refused before it is saved, even with
+    --no-test (ConfigError / VALIDATION_ERROR: one line, exit 2)."""
+    from pos.db_url import parse_database_url
+    from pos.services.plumbing.validation import counter_code
+
+    if getattr(args, "database", None) is not None:
+        parse_database_url(args.database)
+    if getattr(args, "counter", None) is not None:
+        counter_code(args.counter)
+
+
 def _require_a_window_system() -> None:
     """Qt aborts the process (a core dump) when it cannot open a window: say why first."""
     from pos import qt_check
@@ -423,6 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     configure_logging()
     try:
+        _refuse_bad_values(args)  # before any command (the GUI ones too) starts work
         _refuse_password_on_argv(args)
         if args.self_test:
             return cmd_self_test(args)

@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError
 
 from pos import private_files
 from pos.errors import ConfigError
+from pos.limits import COUNTER_CODE_MAX
 
 APP_NAME = "pos"
 SETTINGS_FILE = "settings.json"
@@ -99,7 +100,7 @@ def libpq_passfile() -> str | None:
 def default_counter_code() -> str:
     """A counter code from the host name: short, upper case, safe to print on receipts."""
     host = socket.gethostname().split(".")[0]
-    code = re.sub(r"[^A-Za-z0-9-]", "", host).upper()[:32]
+    code = re.sub(r"[^A-Za-z0-9-]", "", host).upper()[:COUNTER_CODE_MAX]
     return code or "COUNTER-1"
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from pos.errors import PosError
+from pos.errors import ConfigError, PosError
 from pos.services import open_store
 
 
@@ -57,6 +57,8 @@ def describe_failure(exc: BaseException) -> str:
 def check_connection(url: str) -> ConnectionCheck:
     try:
         store = open_store(url, pool_size=1)
+    except ConfigError as exc:  # a malformed URL (pos.db_url says what is wrong)
+        return ConnectionCheck(False, exc.message)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         return ConnectionCheck(False, f"That is not a database URL pos understands: {exc}")
     try:

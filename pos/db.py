@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from pos import config, private_files
+from pos.db_url import parse_database_url
 
 # Read-only work opts out of BEGIN IMMEDIATE so it never waits for a writer.
 READONLY = "pos_readonly"
@@ -40,10 +41,7 @@ STATEMENT_TIMEOUT_ENV = "POS_STATEMENT_TIMEOUT_MS"
 
 def normalize_url(url: str) -> str:
     """Accept postgres:// and postgresql:// and use the psycopg 3 driver for them."""
-    parsed = make_url(url)
-    if parsed.drivername in ("postgres", "postgresql"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.render_as_string(hide_password=False)
+    return parse_database_url(url).render_as_string(hide_password=False)
 
 
 def is_sqlite(engine: Engine) -> bool:

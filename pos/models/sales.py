@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from pos.limits import ORDER_NUMBER_MAX
 from pos.models.base import Base, UtcDateTime, utcnow
 
 CART_STATUSES = ("open", "checked_out", "released")
@@ -71,7 +72,7 @@ class Order(Base):
     __tablename__ = "orders"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    order_number: Mapped[str] = mapped_column(String(40), unique=True)
+    order_number: Mapped[str] = mapped_column(String(ORDER_NUMBER_MAX), unique=True)
     # unique: one cart can become at most one order (a double checkout creates nothing).
     cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id"), unique=True)
     counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from pos import config
 from pos.connection_check import ConnectionCheck, check_connection
 from pos.errors import PosError
+from pos.limits import COUNTER_CODE_MAX
 from pos.ui.login_dialog import plain_label
 from pos.ui.style import app_icon, fix_minimum_size
 from pos.ui.worker import TaskRunner
@@ -30,7 +31,7 @@ from pos.ui.worker import TaskRunner
 Checker = Callable[[str], ConnectionCheck]
 Saver = Callable[..., Path]
 
-MAX_COUNTER_CODE = 32
+MAX_COUNTER_CODE = COUNTER_CODE_MAX  # every order number made here must fit its column
 NO_PASSWORD_IN_URL = (
     "Leave the password out of the URL: pos never saves one in its settings. Keep it in "
     "~/.pgpass (mode 0600), or save it with `pos configure --ask-password`."

@@ -138,7 +138,13 @@ def test_reimport_updates_prices_and_stock(store, manager, make_product, tmp_pat
 
 
 def test_export_round_trips(store, manager, make_product, tmp_path):
-    make_product(sku="A-1", name='Comma, "quote"\nnewline', price="3.10", category="X")
+    make_product(
+        sku="A-1",
+        name='Comma, "quote"',
+        description="first line\nsecond line",
+        price="3.10",
+        category="X",
+    )
     make_product(sku="B-1", name="<i>html</i>", price="0.00", stock=0, barcode="42")
     store.catalog.set_active(manager, store.catalog.find_code(manager, "B-1").id, False)
     out = tmp_path / "export.csv"

@@ -241,7 +241,7 @@ class BulkService:
             if amount:
                 clean[validation.product_id(key)] = amount
         ids = product_ids(clean)
-        clean_note = validation.text(note, "note", max_length=500, required=False)
+        clean_note = validation.text(note, "note", max_length=500, required=False, multiline=True)
 
         def work(tx: Tx) -> int:
             require_active_manager(tx, actor)

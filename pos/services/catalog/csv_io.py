@@ -44,6 +44,7 @@ from pos.services.catalog.csv_write import (
 )
 from pos.services.catalog.products import category_id
 from pos.services.people.auth import require_active_manager
+from pos.services.plumbing import validation
 from pos.services.plumbing.events import Change, ChangeKind, EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork
 from pos.services.selling.stock import Ledger
@@ -162,7 +163,7 @@ class ProductIOService:
         rows = parsed.rows
         if progress:
             progress(lines, total)
-        note = f"import {source}"[:500]
+        note = "import " + validation.text(source, "source", max_length=400, required=False)
         touched: list[uuid.UUID] = []
 
         def work(tx: Tx) -> ImportResult:

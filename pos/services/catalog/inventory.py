@@ -46,7 +46,7 @@ class InventoryService:
                 f"A {reason} adds stock; use an adjustment to remove it.",
                 {"requested": amount},
             )
-        clean_note = validation.text(note, "note", max_length=500, required=False)
+        clean_note = validation.text(note, "note", max_length=500, required=False, multiline=True)
 
         def work(tx: Tx) -> ProductView:
             require_active_manager(tx, actor)
@@ -76,7 +76,7 @@ class InventoryService:
         """
         pid = validation.product_id(product_id)
         target = bounds.stock_level(counted, "counted", label="The counted quantity")
-        clean_note = validation.text(note, "note", max_length=500, required=False)
+        clean_note = validation.text(note, "note", max_length=500, required=False, multiline=True)
 
         def work(tx: Tx) -> ProductView:
             require_active_manager(tx, actor)

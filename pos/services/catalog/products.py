@@ -36,6 +36,7 @@ __all__ = ["SEARCH_INDEX_OBJECTS", "CatalogService", "category_id"]
 
 # The expression index on lower(sku) that serves case-insensitive scans (migration 0009).
 SKU_LOOKUP_INDEX = "ix_products_sku_lower"
+SCAN_MAX = 200  # characters a scanner or the code box may send (codes are at most 64)
 
 # Each sort: the SQL key (ending in the unique id, for key paging) and how to read the
 # same key from a ProductView (the `after` row of the previous page).
@@ -95,7 +96,8 @@ class CatalogService:
         """Scanner lookup: exact barcode first, then the SKU whatever its case (the exact
         spelling wins if two SKUs differ only in case)."""
         validation.require_actor(actor)
-        clean = str(code or "").strip()
+        # A scanned or typed code: longer than any SKU or barcode can be is simply not found.
+        clean = validation.text(code, "code", max_length=SCAN_MAX, required=False)
 
         def work(tx: Tx) -> ProductView:
             if clean:

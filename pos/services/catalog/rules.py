@@ -53,7 +53,9 @@ def name(raw: Any) -> str:
 
 
 def description(raw: Any) -> str:
-    return validation.text(raw, "Description", max_length=DESCRIPTION_MAX, required=False)
+    return validation.text(
+        raw, "Description", max_length=DESCRIPTION_MAX, required=False, multiline=True
+    )
 
 
 def category(raw: Any) -> str | None:

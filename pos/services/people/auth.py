@@ -27,7 +27,8 @@ MIN_PASSWORD = {"manager": 8, "clerk": 4}  # clerks may use a PIN
 
 
 def _check_password(password: Any, role: str) -> str:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD[role]:
+    password = validation.secret(password)
+    if len(password) < MIN_PASSWORD[role]:
         raise PosError(
             ErrorCode.VALIDATION_ERROR,
             f"A {role} password needs at least {MIN_PASSWORD[role]} characters.",
@@ -67,7 +68,7 @@ def require_active_manager(tx: Tx, actor: Actor) -> None:
 
 
 def counter_id_for(tx: Tx, code: str) -> int:
-    code = validation.text(code, "counter", max_length=32)
+    code = validation.counter_code(code)
     now = utcnow()
     # One statement, so two machines signing in with a new code at once both succeed.
     stmt = tx.upsert(Counter).values(code=code, created_at=now, last_seen_at=now)
@@ -158,8 +159,9 @@ class AuthService:
         through it would queue every other counter behind one sign-in. The outcome is then
         booked under the row lock, so parallel wrong guesses each count towards the
         lock-out, and a lock-out that lands meanwhile still refuses a right password."""
-        name = str(username or "").strip()
-        secret = str(password or "")
+        name = validation.text(username, "user name", max_length=64, required=False)
+        secret = validation.secret("" if password is None else password)
+        counter = validation.counter_code(counter) if counter else None
 
         def read(tx: Tx) -> tuple[int, str] | PosError:
             user = tx.session.execute(select(User).where(User.username == name)).scalar()
@@ -215,6 +217,7 @@ class AuthService:
     def at_counter(self, actor: Actor, counter: str) -> Actor:
         """The same user, now selling at another counter."""
         validation.require_actor(actor)
+        counter = validation.counter_code(counter)
         cid = self._uow.run(lambda tx: counter_id_for(tx, counter), operation="auth.at_counter")
         return Actor(actor.user_id, actor.username, actor.role, cid, counter)
 

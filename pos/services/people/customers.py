@@ -98,7 +98,8 @@ class CustomerService:
         """By name, phone or e-mail (substring, case-insensitive)."""
         validation.require_actor(actor)
         limit = bounds.row_limit(limit)
-        pattern = f"%{(text or '').strip().lower()}%"
+        wanted = validation.text(text, "search text", max_length=200, required=False)
+        pattern = f"%{wanted.lower()}%"
 
         def work(tx: Tx) -> list[CustomerView]:
             stmt = select(Customer).where(

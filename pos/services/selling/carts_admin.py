@@ -92,6 +92,7 @@ class CartsAdminService:
         """Give every line's stock back and close the cart. Clerks: own counter only."""
         validation.require_actor(actor)
         cid = bounds.record_id(cart_id, "cart_id", label="Cart number")
+        clean_note = validation.text(note, "note", max_length=500, required=False, multiline=True)
 
         def work(tx: Tx) -> tuple[OpenCartView, list[Any]]:
             row = tx.session.execute(
@@ -143,7 +144,7 @@ class CartsAdminService:
                         actor.user_id,
                         actor.counter_id,
                         cart_id=cid,
-                        note=validation.text(note, "note", max_length=500, required=False),
+                        note=clean_note,
                     ),
                 )
                 views.append(

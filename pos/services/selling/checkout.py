@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from pos.errors import ErrorCode, PosError
 from pos.gateway import NewOrder, OrderLine, gateway
+from pos.limits import order_number
 from pos.models import Cart, Order, User, utcnow
 from pos.money import from_cents, to_cents
 from pos.services.plumbing import bounds, validation
@@ -132,7 +133,7 @@ class CheckoutService:
             t = totals(subtotal, snap.rules, ship)
             change = change_due(parsed, t.total)
             now = utcnow()
-            number = f"{actor.counter_code}-{now:%y%m%d}-{cart.id:06d}"
+            number = order_number(str(actor.counter_code), now, cart.id)
             lines = tuple(
                 OrderLine(
                     line.product_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from pos.errors import ErrorCode, PosError
+from pos.limits import ORDER_NUMBER_MAX
 from pos.models import Counter, Customer, Order, OrderItem, Payment, StoreSettings, User
 from pos.money import from_cents
 from pos.services.plumbing import bounds, validation
@@ -70,6 +71,7 @@ class OrderService:
 
     def get(self, actor: Actor, order_number: str) -> OrderView:
         validation.require_actor(actor)
+        order_number = validation.text(order_number, "order number", max_length=ORDER_NUMBER_MAX)
 
         def work(tx: Tx) -> OrderView:
             order_id = tx.session.execute(
