@@ -110,6 +110,12 @@ ACTIONS: tuple[CounterAction, ...] = (
         "Receipt printer settings and test page",
     ),
     CounterAction(
+        "Se&ttings",
+        "C&ustomer display\u2026",
+        "open_display_settings",
+        "Customer display: which monitor faces the customer",
+    ),
+    CounterAction(
         "&Manager",
         "&Inventory admin\u2026",
         "open_admin",

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos.devices.display import settings as display_settings
 from pos.devices.printer import settings as printer_settings
 from pos.devices.printer.settings_dialog import PrinterSettingsDialog
 from pos.errors import ErrorCode, PosError
@@ -36,6 +37,7 @@ from pos.ui.change_bus import ChangeBus
 from pos.ui.checkout_dialog import CheckoutDialog
 from pos.ui.counter_actions import ShortcutsDialog, build_menus, manager_menu
 from pos.ui.counter_place import remember_counter
+from pos.ui.customer_display import CustomerDisplayDialog, CustomerDisplayLink
 from pos.ui.dialogs import Dialogs
 from pos.ui.login_dialog import plain_label
 from pos.ui.notifications import NoticeBar
@@ -122,6 +124,10 @@ class CounterWindow(QMainWindow):
         # The ESC/POS receipt printer and its drawer (pos.devices.printer), off the GUI thread.
         self.receipt_printing = ReceiptPrinting(printer_settings.load(), self)
         self.receipt_printing.failed.connect(self.notice.error)
+        # The customer-facing screen follows what this window shows (pos.ui.customer_display).
+        self.customer_display = CustomerDisplayLink(self)
+        self.cartApplied.connect(self.customer_display.show_cart)
+        self.open_customer_display(display_settings.load())
         self.bus = bus if bus is not None else ChangeBus.of(store)
         self.bus.changed.connect(self._on_change)
         self.set_actor(actor)
@@ -259,6 +265,7 @@ class CounterWindow(QMainWindow):
         self.sale.settings = self.settings  # the delivery notice names the shipping rule
         self.product_model.set_currency(self.settings.currency)
         self._show_identity()
+        self.customer_display.set_store_name(self.settings.store_name)
         self.apply_cart(self.cart)
 
     def load_cart(self) -> None:
@@ -490,6 +497,7 @@ class CounterWindow(QMainWindow):
         self.notice.success(f"Sale complete: order {order.order_number}{change}")
         self.status_label.setText(f"Last order {order.order_number}")
         self.receipt_printing.print_sale(order)
+        self.customer_display.show_order(order)
 
     def preview_last_receipt(self) -> None:
         if self.last_order is None:
@@ -520,6 +528,27 @@ class CounterWindow(QMainWindow):
     def _save_printer_settings(self, settings: printer_settings.PrinterSettings) -> None:
         printer_settings.save(settings)
         self.receipt_printing.apply_settings(settings)
+
+    def open_customer_display(self, screen: int) -> None:
+        """0 closes it; else it opens full screen on that monitor, showing the cart now."""
+        if not screen:
+            self.customer_display.close()
+            return
+        self.customer_display.open(screen, self.settings.store_name, self.settings.currency)
+        self.customer_display.show_cart(self.cart)
+        self.activateWindow()  # the clerk keeps the keyboard
+
+    def open_display_settings(self) -> CustomerDisplayDialog:
+        dialog = CustomerDisplayDialog(self.customer_display.screen_number, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def save() -> None:
+            display_settings.save(dialog.chosen())
+            self.open_customer_display(dialog.chosen())
+
+        dialog.accepted.connect(save)
+        dialog.open()
+        return dialog
 
     # -- focus and navigation -----------------------------------------------------------
     def focus_search(self) -> None:
@@ -592,6 +621,7 @@ class CounterWindow(QMainWindow):
         self._closed = True
         self.scanning.stop()
         self.receipt_printing.shutdown()
+        self.customer_display.close()
         if self.remember_place:
             remember_counter(self)
         self.flush_quantities()
