@@ -131,6 +131,13 @@ ACTIONS: tuple[CounterAction, ...] = (
         ("Ctrl+Shift+O",),
         manager_only=True,
     ),
+    CounterAction(
+        "&Manager",
+        "&Scale labels\u2026",
+        "open_scale_settings",
+        "Scale labels: price and weight barcodes (managers)",
+        manager_only=True,
+    ),
     CounterAction("&Help", "&Keyboard shortcuts", "show_shortcuts", "This list", ("F1",)),
 )
 

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 from pos.devices.display import settings as display_settings
 from pos.devices.printer import settings as printer_settings
 from pos.devices.printer.settings_dialog import PrinterSettingsDialog
+from pos.devices.scale import codes as scale_codes
+from pos.devices.scale.settings_dialog import ScaleRulesDialog
 from pos.errors import ErrorCode, PosError
 from pos.money import format_money
 from pos.services.facade import Store
@@ -90,6 +92,7 @@ class CounterWindow(QMainWindow):
         self.thumbnails.set_source(lambda ref: store.catalog.image_data(self.actor, ref))
         self.sale = SaleController(store, actor, self.runner, self)
         self.sale.settings = self.settings
+        self.sale.scale_rules = scale_codes.load()  # scale labels (pos.ui.scale_scanning)
         self.last_order: OrderView | None = None
         self.checkout_dialog: CheckoutDialog | None = None
         self._pending_quantities: dict[uuid.UUID, int] = {}
@@ -528,6 +531,20 @@ class CounterWindow(QMainWindow):
     def _save_printer_settings(self, settings: printer_settings.PrinterSettings) -> None:
         printer_settings.save(settings)
         self.receipt_printing.apply_settings(settings)
+
+    def open_scale_settings(self) -> ScaleRulesDialog | None:
+        if not self.actor.is_manager:
+            self.notice.error("Only a manager can set the scale labels.")
+            return None
+
+        def save(rules: tuple[scale_codes.ScaleRule, ...]) -> None:
+            scale_codes.save(rules)
+            self.sale.scale_rules = rules
+
+        dialog = ScaleRulesDialog(self.sale.scale_rules, save=save, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_customer_display(self, screen: int) -> None:
         """0 closes it; else it opens full screen on that monitor, showing the cart now."""

@@ -19,10 +19,12 @@ from decimal import Decimal
 
 from PySide6.QtCore import QObject, Signal
 
+from pos.devices.scale.codes import ScaleRule
 from pos.errors import ErrorCode, PosError
 from pos.money import format_money
 from pos.services.facade import Store
 from pos.services.plumbing.events import Change, ChangeKind
+from pos.ui.scale_scanning import resolve_scan
 from pos.ui.shipping_words import delivery_notice
 from pos.ui.worker import TaskRunner, UnexpectedError
 from pos.views import Actor, CartView, StoreSettingsView
@@ -58,6 +60,8 @@ class SaleController(QObject):
         self.store = store
         self.actor = actor
         self.runner = runner
+        # Scale label layouts (pos.devices.scale.codes); the counter window sets them.
+        self.scale_rules: tuple[ScaleRule, ...] = ()
         self.cart = empty_cart(actor.counter_code)
         self.online = True
         self.pending_scans = 0
@@ -119,10 +123,12 @@ class SaleController(QObject):
         store, actor = self.store, self.actor
         self.pending_scans += 1
 
+        rules, currency = self.scale_rules, self.settings.currency if self.settings else "USD"
+
         def work() -> tuple[CartView, uuid.UUID]:
-            product = store.catalog.find_code(actor, code)
+            product, quantity = resolve_scan(store, actor, code, rules, currency)
             try:
-                return store.cart.add(actor, product.id, 1), product.id
+                return store.cart.add(actor, product.id, quantity), product.id
             except PosError as err:  # the scan problem row needs to know which product
                 err.details.setdefault("product_id", str(product.id))
                 raise
