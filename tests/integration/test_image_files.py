@@ -48,7 +48,8 @@ def test_only_regular_picture_files_are_read(tmp_path):
     big = tmp_path / "big.png"
     big.write_bytes(tiny_png() + b"\0" * images.MAX_IMAGE_BYTES)
     err = _refused(images.read_file, big)
-    assert "MiB" in err.message and err.details["max_size"] == images.MAX_IMAGE_BYTES
+    assert err.details["max_size"] == images.MAX_IMAGE_BYTES
+    assert "at most 2.0 MiB (2,097,152 bytes)" in err.message  # not "2.0 MiB; at most 2.0"
     good = tmp_path / "good.png"
     good.write_bytes(tiny_png())
     assert images.read_file(good) == tiny_png()

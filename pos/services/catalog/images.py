@@ -31,7 +31,7 @@ from pos.models import ProductImage, utcnow
 from pos.paths import resources_dir
 from pos.services.catalog import image_check
 from pos.services.catalog.image_check import Damaged, picture_size, too_large
-from pos.services.catalog.safe_files import read_regular_file
+from pos.services.catalog.safe_files import read_regular_file, size_against_cap
 from pos.services.plumbing.uow import Tx
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -68,8 +68,8 @@ def checked(data: object) -> tuple[bytes, str, str]:
         raise _invalid("The image file is empty.")
     if len(raw) > MAX_IMAGE_BYTES:
         raise _invalid(
-            f"The image is {len(raw) / 1048576:.1f} MiB; at most "
-            f"{MAX_IMAGE_BYTES // 1048576} MiB is accepted. Save a smaller copy first.",
+            f"The image is {size_against_cap(len(raw), MAX_IMAGE_BYTES)} is accepted. "
+            "Save a smaller copy first.",
             size=len(raw),
             max_size=MAX_IMAGE_BYTES,
         )

@@ -51,6 +51,13 @@ def mib(size: int) -> str:
     return f"{size / 1048576:.1f} MiB"
 
 
+def size_against_cap(size: int, cap: int) -> str:
+    """'3.4 MiB; at most 2.0 MiB', with the bytes when the rounded sizes look equal."""
+    if mib(size) == mib(cap):
+        return f"{mib(size)} ({size:,} bytes); at most {mib(cap)} ({cap:,} bytes)"
+    return f"{mib(size)}; at most {mib(cap)}"
+
+
 def real_path_inside(path: Path, folder: Path, label: str) -> Path:
     """`path` with its links resolved, if that is inside `folder`; else VALIDATION_ERROR."""
     try:
@@ -115,7 +122,7 @@ def _check_stat(st: os.stat_result, path: str | Path, label: str, max_bytes: int
 
 def _too_big(path: str | Path, label: str, size: int, max_bytes: int) -> PosError:
     return refused(
-        f"{label} is {mib(size)}; at most {mib(max_bytes)} is accepted.",
+        f"{label} is {size_against_cap(size, max_bytes)} is accepted.",
         path,
         size=size,
         max_size=max_bytes,
