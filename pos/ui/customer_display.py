@@ -57,7 +57,15 @@ QTableWidget#cdLines {{
     background: #172232; color: #e8edf3; font-size: 16pt; border: none;
     gridline-color: #22324a; alternate-background-color: #1b2839;
 }}
+QTableWidget#cdLines::item {{ padding: 0 10px; }}
 QTableWidget#cdLines::item:selected {{ background: {ACCENT_DARK}; color: white; }}
+QTableWidget#cdLines QScrollBar:vertical {{ background: #172232; width: 12px; margin: 0; }}
+QTableWidget#cdLines QScrollBar::handle:vertical {{
+    background: #3a4d68; border-radius: 5px; min-height: 32px;
+}}
+QTableWidget#cdLines QScrollBar::add-line, QTableWidget#cdLines QScrollBar::sub-line {{
+    height: 0; border: none;
+}}
 """
 
 
