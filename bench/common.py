@@ -120,7 +120,20 @@ def scratch_database(backend: str, admin: str) -> Iterator[str]:
         _migrate(url)
         yield url
     finally:
-        _pg_exec(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_database(admin, name)
+
+
+def _drop_database(admin: str, name: str) -> None:
+    """The database and the roles pos made for it (roles outlive databases)."""
+    from pos.security.roles import drop_database_roles
+
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            drop_database_roles(conn, name)
+    finally:
+        engine.dispose()
 
 
 def _migrate(url: str) -> None:
@@ -136,8 +149,10 @@ def counter_session(url: str, counter: str) -> Iterator[tuple[Store, WireCounter
     store = open_store(url)
     try:
         wire = WireCounter()
-        wire.attach(store.engine)
-        yield store, wire, clerk_login(store, counter)
+        clerk = clerk_login(store, counter)
+        # PostgreSQL: the clerk's work runs on their own role's connections.
+        wire.attach(store.uow.engine_for(clerk))
+        yield store, wire, clerk
     finally:
         store.close()
 

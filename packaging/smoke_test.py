@@ -149,6 +149,15 @@ def scratch_postgres(admin_url: str) -> tuple[str, object]:
     def drop() -> None:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            # pos migrate made roles for it (<database>_owner, _clerk, _manager, users
+            # <database>_u_<name>); roles outlive databases. Users first, groups last.
+            roles = conn.execute(
+                "SELECT quote_ident(rolname) FROM pg_roles WHERE rolname LIKE %s "
+                "ORDER BY (rolname LIKE %s) DESC",
+                (name + "\\_%", "%\\_u\\_%"),
+            ).fetchall()
+            for (role,) in roles:
+                conn.execute(f"DROP ROLE IF EXISTS {role}")
 
     scheme, rest = admin_url.split("://", 1)
     base = rest.rsplit("/", 1)[0] if "/" in rest else rest

@@ -62,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     _manager_login(add)
 
+    reset = sub.add_parser(
+        "set-password",
+        parents=[common],
+        help="give a user a new password with the schema owner's connection (PostgreSQL: "
+        "users carried over from before per-user roles, or a locked-out last manager)",
+    )
+    reset.add_argument("name")
+    reset.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+
     check = sub.add_parser("check", parents=[common], help="audit stock, carts and orders")
     check.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -268,6 +277,14 @@ def cmd_add_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_set_password(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        secret = _read_secret(f"New password for {args.name}: ", from_stdin=args.password_stdin)
+        store.auth.reset_password(args.name, secret)
+        print(f"new password set for {args.name}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     with _open(args) as store:
         report = store.audit.check()
@@ -425,6 +442,7 @@ COMMANDS = {
     "migrate": cmd_migrate,
     "seed-demo": cmd_seed_demo,
     "add-user": cmd_add_user,
+    "set-password": cmd_set_password,
     "check": cmd_check,
     "configure": cmd_configure,
     "admin": cmd_admin,

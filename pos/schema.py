@@ -33,3 +33,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+    if revision == "head":
+        # PostgreSQL: roles, ownership and grants follow every schema change.
+        from pos.security.setup import secure
+
+        secure(engine)

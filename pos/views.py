@@ -6,17 +6,23 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
 class Actor:
-    """A logged-in user at a counter; every service call names who acts."""
+    """A signed-in user at a counter; every service call names who acts.
+
+    Only the store's sign-in makes a working Actor: `session` is the opaque handle the
+    unit of work checks on every call (an Actor built by hand, or copied with other
+    fields, is refused with NOT_AUTHENTICATED)."""
 
     user_id: int
     username: str
     role: str  # "clerk" | "manager"
     counter_id: int | None = None
     counter_code: str | None = None
+    session: Any = field(default=None, repr=False, compare=False)
 
     @property
     def is_manager(self) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from pos.db import normalize_url
+from pos.security.roles import drop_database_roles
 from pos.services import Store, open_store
 from pos.views import Actor, ProductView
 
@@ -86,6 +87,36 @@ def _pg_exec(admin_url: str, *statements: str) -> None:
         engine.dispose()
 
 
+def drop_pg_database(admin_url: str, name: str) -> None:
+    """DROP DATABASE and the roles pos made for it (roles outlive databases)."""
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            drop_database_roles(conn, name)
+    finally:
+        engine.dispose()
+
+
+def _drop_stale_test_roles(admin_url: str) -> None:
+    """Roles of test databases that an interrupted run never dropped."""
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            stale = conn.execute(
+                text(
+                    "SELECT DISTINCT substring(rolname from '^(pos_[a-z]+_[0-9a-f]{10,12})_') "
+                    "FROM pg_roles WHERE rolname ~ '^pos_[a-z]+_[0-9a-f]{10,12}_' "
+                    "AND substring(rolname from '^(pos_[a-z]+_[0-9a-f]{10,12})_') "
+                    "NOT IN (SELECT datname FROM pg_database)"
+                )
+            ).scalars()
+            for database in [d for d in stale if d]:
+                drop_database_roles(conn, database)
+    finally:
+        engine.dispose()
+
+
 def _url_for(admin_url: str, database: str) -> str:
     return make_url(admin_url).set(database=database).render_as_string(hide_password=False)
 
@@ -105,13 +136,14 @@ def pg_template() -> Iterator[str | None]:
     if admin is None:
         yield None
         return
+    _drop_stale_test_roles(admin)
     name = f"pos_tmpl_{uuid.uuid4().hex[:10]}"
     _pg_exec(admin, f'CREATE DATABASE "{name}"')
     store = open_store(_url_for(admin, name))
     store.migrate()
     store.close()
     yield name
-    _pg_exec(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_pg_database(admin, name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -141,7 +173,7 @@ def db_url(
     try:
         yield _url_for(admin, name)
     finally:
-        _pg_exec(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_pg_database(admin, name)
 
 
 @pytest.fixture
@@ -160,7 +192,7 @@ def empty_db_url(backend: str, tmp_path: Path) -> Iterator[str]:
         url = make_url(_url_for(admin, name)).set(password="not-shown-1")
         yield url.render_as_string(hide_password=False)
     finally:
-        _pg_exec(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_pg_database(admin, name)
 
 
 @pytest.fixture

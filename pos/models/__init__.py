@@ -3,11 +3,12 @@
 from pos.models.base import Base, utcnow
 from pos.models.catalog import Category, PriceChange, Product, ProductImage
 from pos.models.ledger import CART_REASONS, MOVEMENT_REASONS, FailedOperation, StockMovement
-from pos.models.people import ROLES, Counter, Customer, User
+from pos.models.people import ROLES, Approval, Counter, Customer, User, UserSession
 from pos.models.sales import MAX_LINE_QUANTITY, Cart, CartLine, Order, OrderItem, Payment
 from pos.models.store import StoreSettings
 
 __all__ = [
+    "Approval",
     "Base",
     "CART_REASONS",
     "Cart",
@@ -28,5 +29,6 @@ __all__ = [
     "StockMovement",
     "StoreSettings",
     "User",
+    "UserSession",
     "utcnow",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pos.models.base import Base, UtcDateTime, utcnow
@@ -24,6 +24,42 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # PostgreSQL: the user's own login role (pos.security.names.user_role_name); the
+    # password then lives in PostgreSQL as a SCRAM verifier and password_hash stays empty.
+    db_role: Mapped[str | None] = mapped_column(String(63), unique=True)
+    # Users carried over from before per-user roles: a manager sets a new password first.
+    # (No Python-side default: inserts leave it to the server, so code that adds users
+    # keeps working on a database one migration behind, e.g. while it is being upgraded.)
+    must_set_password: Mapped[bool] = mapped_column(Boolean, server_default=false())
+
+
+class UserSession(Base):
+    """One sign-in: what every unit of work of that Actor is checked against (SQLite), and
+    the counter the user is bound to (PostgreSQL row-level security reads it)."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), index=True)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Approval(Base):
+    """A manager's approval given at a clerk's counter (store.auth.authorize): written
+    under the manager's own credentials, used once, within minutes."""
+
+    __tablename__ = "approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    used_for: Mapped[str] = mapped_column(String(64), default="")
 
 
 class Customer(Base):

@@ -14,7 +14,6 @@ from pos.errors import ErrorCode, PosError
 from pos.services.catalog.bulk import BulkService  # admin window (issue 7)
 from pos.services.catalog.csv_io import ProductIOService
 from pos.services.catalog.inventory import InventoryService
-from pos.services.catalog.labels import LabelService
 from pos.services.catalog.products import CatalogService
 from pos.services.catalog.products_admin import ProductsAdminService
 from pos.services.catalog.reorder import ReorderService
@@ -32,6 +31,7 @@ from pos.services.store.settings import SettingsService
 
 if TYPE_CHECKING:
     from pos.services.plumbing.live import LiveSync
+    from pos.views import Actor
 
 
 class Store:
@@ -58,7 +58,6 @@ class Store:
         self.bulk = BulkService(self.uow, self.events)
         self.product_io = ProductIOService(self.uow, self.events)
         self.reorder = ReorderService(self.uow)
-        self.labels = LabelService(self.uow)  # shelf labels (issue 17)
         self.reports = ReportService(self.uow)
 
     # -- schema --------------------------------------------------------------------
@@ -71,12 +70,20 @@ class Store:
         except SQLAlchemyError as exc:
             raise translate_error(exc) from exc
 
-    def schema_state(self) -> str:
-        """'empty', 'current', 'outdated' (database older than the app) or 'too_new'.
+    @property
+    def signs_in_users_itself(self) -> bool:
+        """True for a PostgreSQL counter that keeps no credential of its own: nothing can
+        be read before someone signs in (with their own role), so the schema check and the
+        first-run questions wait until then."""
+        return self.backend == "postgresql" and not self.engine.url.username
+
+    def schema_state(self, actor: Actor | None = None) -> str:
+        """'empty', 'current', 'outdated' (database older than the app) or 'too_new'
+        (read through `actor`'s own connection when given).
 
         An unreachable server raises PosError DATABASE_ERROR (never a raw driver error)."""
         try:
-            current = schema.current_revision(self.engine)
+            current = schema.current_revision(self.uow.engine_for(actor))
         except SQLAlchemyError as exc:
             raise translate_error(exc) from exc
         if current is None:
@@ -85,8 +92,8 @@ class Store:
             return "current"
         return "outdated" if current in schema.known_revisions() else "too_new"
 
-    def require_current_schema(self) -> None:
-        state = self.schema_state()
+    def require_current_schema(self, actor: Actor | None = None) -> None:
+        state = self.schema_state(actor)
         if state == "too_new":
             raise _too_new()
         if state != "current":
@@ -97,21 +104,23 @@ class Store:
             )
 
     # -- live sync and health (issue 4) -------------------------------------------
-    def live(self, **options: float) -> LiveSync:
+    def live(self, actor: Actor | None = None, **options: float) -> LiveSync:
         """A not-yet-started listener that publishes other counters' changes into
-        `self.events` (PostgreSQL LISTEN, or SQLite data_version polling); see
+        `self.events` (PostgreSQL LISTEN, or SQLite data_version polling), connected as
+        `actor` when given (a counter without a credential of its own); see
         pos.services.plumbing.live."""
         from pos.services.plumbing.live import create_live_sync
 
-        return create_live_sync(self.engine, self.events, **options)
+        return create_live_sync(self.uow.engine_for(actor), self.events, **options)
 
-    def ping(self) -> float:
+    def ping(self, actor: Actor | None = None) -> float:
         """Seconds for one round trip to the database, or PosError DATABASE_ERROR."""
         from pos.services.store.health import ping
 
-        return ping(self.engine)
+        return ping(self.uow.engine_for(actor))
 
     def close(self) -> None:
+        self.uow.sessions.end_all()  # PostgreSQL: every signed-in user's own pool
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -138,7 +147,7 @@ def open_store(
     application_name: str | None = None,
 ) -> Store:
     """Open (not migrate) the configured database, or the given URL."""
-    return Store(
+    store = Store(
         create_pos_engine(
             url or load_settings().database_url,
             pool_size=pool_size,
@@ -147,3 +156,16 @@ def open_store(
             application_name=application_name,
         )
     )
+
+    def user_engine(user_url: str, user_pool_size: int) -> Engine:
+        # A signed-in user's own pool (PostgreSQL) keeps the store's timeouts and name.
+        return create_pos_engine(
+            user_url,
+            pool_size=user_pool_size,
+            echo=echo,
+            lock_timeout_ms=lock_timeout_ms,
+            application_name=application_name,
+        )
+
+    store.uow.make_engine = user_engine
+    return store

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QDialog
@@ -36,21 +37,32 @@ def application(argv: list[str] | None = None) -> QApplication:
 
 
 def store_name(store: Store) -> str:
+    if store.signs_in_users_itself:
+        return ""  # nothing is readable before someone signs in
     try:
         return store.settings.get().store_name
     except PosError:
         return ""
 
 
-def build_login_dialog(store: Store, counter_code: str, username: str = "") -> LoginDialog:
+def build_login_dialog(
+    store: Store, counter_code: str, username: str = "", sign_in: Any = None
+) -> LoginDialog:
     """The sign-in dialog, not executed (used by run_gui, screenshots and --self-test)."""
-    return LoginDialog(store, counter_code, store_name=store_name(store), username=username)
+    return LoginDialog(
+        store, counter_code, store_name=store_name(store), username=username, sign_in=sign_in
+    )
 
 
 def prepare_schema(store: Store, dialogs: Dialogs, counter_code: str = "") -> bool:
     """Migrate an empty embedded database; offer to create an empty shared one (it has no
     users yet, so whoever sets it up asks); offer a manager the upgrade of an older schema;
-    never touch a shared server's schema without someone's say-so."""
+    never touch a shared server's schema without someone's say-so.
+
+    A PostgreSQL counter holding no credential of its own can read nothing yet: its
+    schema is checked once someone signs in (check_schema_signed_in)."""
+    if store.signs_in_users_itself:
+        return True
     try:
         state = store.schema_state()
     except PosError as err:
@@ -106,7 +118,10 @@ def upgrade_with_manager(store: Store, dialogs: Dialogs, counter_code: str) -> b
     )
     if not dialogs.confirm(None, "Database upgrade", question):
         return False
-    dialog = build_login_dialog(store, counter_code)
+    # The old schema may predate sign-in sessions: only the manager's password is checked.
+    dialog = build_login_dialog(
+        store, counter_code, sign_in=lambda name, pw, _c: store.auth.verify_manager(name, pw)
+    )
     dialog.setWindowTitle("Manager sign-in: upgrade the database")
     if dialogs.exec(dialog) != QDialog.DialogCode.Accepted or dialog.actor is None:
         return False
@@ -117,6 +132,24 @@ def upgrade_with_manager(store: Store, dialogs: Dialogs, counter_code: str) -> b
         store.migrate()
     except PosError as err:
         dialogs.error(None, "Database not upgraded", err.message)
+        return False
+    return True
+
+
+def check_schema_signed_in(store: Store, actor: Actor, dialogs: Dialogs) -> bool:
+    """The schema check of a counter without a credential of its own, through the user's
+    connection. Upgrading needs the schema owner's credential, which counters never hold."""
+    try:
+        store.require_current_schema(actor)
+    except PosError as err:
+        if err.code == "SCHEMA_MISMATCH" and err.details.get("state") != "too_new":
+            message = (
+                "The store database is older than this pos. The person who set up the server "
+                f"upgrades it with the schema owner's credential:\n{migrate_command(store.url)}"
+            )
+        else:
+            message = err.message
+        dialogs.error(None, "Database not ready", message)
         return False
     return True
 
@@ -147,7 +180,7 @@ class CounterSession(QObject):
     def start(self, actor: Actor) -> CounterWindow:
         # Listen before the first load, so no other counter's change falls in between.
         # The window hears resync (reconnects) on the bus itself: nothing wired twice here.
-        self.bus = ChangeBus.of(self.store)
+        self.bus = ChangeBus.of(self.store, actor=actor)
         self.bus.start()
         self.window = CounterWindow(self.store, actor, dialogs=self.dialogs, bus=self.bus)
         self.bus.onlineChanged.connect(self.window.set_online)
@@ -173,10 +206,16 @@ class CounterSession(QObject):
             window.close()
             QApplication.quit()
             return
+        previous = window.actor
         try:
             window.set_actor(actor)
         finally:
             window.show()  # never leave a running counter without a window
+        if previous.session is not actor.session:
+            try:  # the signed-out clerk's session ends (PostgreSQL: their pool closes)
+                self.store.auth.logout(previous)
+            except PosError as err:
+                log.warning("sign-out of the previous user not recorded: %s", err.code)
 
 
 def install_bug_reporter(app: QApplication) -> BugReporter:
@@ -197,7 +236,7 @@ def run_gui(database_url: str, counter_code: str, argv: list[str] | None = None)
         if not prepare_schema(store, dialogs, counter_code):
             return 2
         username = ""
-        if not store.auth.has_users():
+        if not store.signs_in_users_itself and not store.auth.has_users():
             first = run_first_setup(store, dialogs)
             if first is None:
                 return 1
@@ -207,6 +246,8 @@ def run_gui(database_url: str, counter_code: str, argv: list[str] | None = None)
         actor = session.login(username)
         if actor is None:
             return 0
+        if store.signs_in_users_itself and not check_schema_signed_in(store, actor, dialogs):
+            return 2
         session.start(actor)
         try:
             return app.exec()
@@ -231,7 +272,8 @@ def run_admin(database_url: str, counter_code: str, argv: list[str] | None = Non
     try:
         if not prepare_schema(store, dialogs, counter_code):
             return 2
-        if not store.auth.has_users() and run_first_setup(store, dialogs) is None:
+        first_run = not store.signs_in_users_itself and not store.auth.has_users()
+        if first_run and run_first_setup(store, dialogs) is None:
             return 1
         session = CounterSession(store, counter_code, dialogs)
         while True:
@@ -239,9 +281,13 @@ def run_admin(database_url: str, counter_code: str, argv: list[str] | None = Non
             if actor is None:
                 return 0
             if actor.is_manager:
+                if store.signs_in_users_itself and not check_schema_signed_in(
+                    store, actor, dialogs
+                ):
+                    return 2
                 break
             dialogs.error(None, "Managers only", "The admin window is for manager accounts.")
-        bus = ChangeBus.of(store)  # other counters' sales and edits show up in the table
+        bus = ChangeBus.of(store, actor=actor)  # other counters' sales and edits show up
         bus.start()
         try:
             open_admin_window(store, actor)  # maximised, or where it was last time

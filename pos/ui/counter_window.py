@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
@@ -84,7 +83,7 @@ class CounterWindow(QMainWindow):
         super().__init__(parent)
         self.store = store
         self.dialogs = dialogs or Dialogs()
-        self.settings = store.settings.get()
+        self.settings = store.settings.get(actor)
         # Who causes this window's changes: its own notices come back tagged with it.
         self.initiator = new_initiator("counter")
         self.runner = TaskRunner(self, initiator=self.initiator)
@@ -132,7 +131,7 @@ class CounterWindow(QMainWindow):
         self.customer_display = CustomerDisplayLink(self)
         self.cartApplied.connect(self.customer_display.show_cart)
         self.open_customer_display(display_settings.load())
-        self.bus = bus if bus is not None else ChangeBus.of(store)
+        self.bus = bus if bus is not None else ChangeBus.of(store, actor=actor)
         self.bus.changed.connect(self._on_change)
         self.set_actor(actor)
         self.browser.load_categories()
@@ -258,7 +257,7 @@ class CounterWindow(QMainWindow):
         currency and the store name follow the settings read here."""
         store = self.store
         self.runner.query(
-            lambda: store.settings.get(),
+            lambda: store.settings.get(self.actor),
             self._apply_settings,
             lambda err: log.warning("keeping the last store settings: %s", err.code),
             key="settings",
@@ -488,8 +487,6 @@ class CounterWindow(QMainWindow):
         self.receipt_printing.printed.connect(lambda text: page.show_printer_status(text, True))
         self.receipt_printing.failed.connect(lambda text: page.show_printer_status(text, False))
         page.reprintRequested.connect(self.reprint_last_receipt)
-        for field in (dialog.cash, dialog.card):  # the customer sees the change as it is typed
-            field.textChanged.connect(lambda _text: self._show_tendering(dialog))
         dialog.finished.connect(lambda _r: self.focus_scanner())
         self.checkout_dialog = dialog
         dialog.open()
@@ -557,13 +554,6 @@ class CounterWindow(QMainWindow):
         self.customer_display.open(screen, self.settings.store_name, self.settings.currency)
         self.customer_display.show_cart(self.cart)
         self.activateWindow()  # the clerk keeps the keyboard
-
-    def _show_tendering(self, dialog: CheckoutDialog) -> None:
-        check = dialog.check()
-        given = (check.cash or 0) + (check.card or 0)
-        if check.problem:
-            given = 0
-        self.customer_display.show_tendering(Decimal(given), check.change, check.short)
 
     def open_display_settings(self) -> CustomerDisplayDialog:
         dialog = CustomerDisplayDialog(self.customer_display.screen_number, self)

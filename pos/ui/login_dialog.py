@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -37,9 +39,12 @@ class LoginDialog(QDialog):
         *,
         store_name: str = "",
         username: str = "",
+        sign_in: Callable[[str, str, str], Actor] | None = None,
     ) -> None:
+        """sign_in(name, password, counter): store.auth.login unless given."""
         super().__init__(parent)
         self._store = store
+        self._sign_in = sign_in or store.auth.login
         self._runner = TaskRunner(self, max_threads=1)
         self.counter_code = counter_code
         self.actor: Actor | None = None
@@ -108,7 +113,7 @@ class LoginDialog(QDialog):
         """The sign-in (a deliberately slow password check, and a server that may not
         answer) runs on a worker thread; this dialog keeps painting and answering in a
         local event loop meanwhile, with its buttons off so nobody signs in twice."""
-        store, counter = self._store, self.counter_code
+        sign_in, counter = self._sign_in, self.counter_code
         outcome: list[Actor | PosError] = []
         loop = QEventLoop(self)
 
@@ -119,7 +124,7 @@ class LoginDialog(QDialog):
         self.buttons.setEnabled(False)
         self.error.hide()
         try:
-            self._runner.submit(lambda: store.auth.login(name, password, counter), finish, finish)
+            self._runner.submit(lambda: sign_in(name, password, counter), finish, finish)
             loop.exec()
         finally:
             self.buttons.setEnabled(True)

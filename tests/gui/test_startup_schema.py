@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from pos import schema
 from pos.services import open_store
+from pos.services.people.passwords import hash_password
 from pos.ui.app import prepare_schema
 
 pytestmark = pytest.mark.gui
@@ -19,8 +20,19 @@ def old_store(tmp_path):
     """A store at the first schema revision, with a manager and a clerk."""
     store = open_store(f"sqlite:///{tmp_path}/old.sqlite3")
     schema.upgrade(store.engine, "0001")
-    boss = store.auth.bootstrap_manager("boss", "boss-password-1")
-    store.auth.add_user(boss, "clerk", "1234", role="clerk")
+    # Users as the pos of that revision wrote them (today's services expect today's schema).
+    with store.engine.begin() as conn:
+        for name, secret, role in (
+            ("boss", "boss-password-1", "manager"),
+            ("clerk", "1234", "clerk"),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO users (username, password_hash, role, active, failed_logins, "
+                    "created_at) VALUES (:u, :h, :r, 1, 0, CURRENT_TIMESTAMP)"
+                ),
+                {"u": name, "h": hash_password(secret), "r": role},
+            )
     yield store
     store.close()
 

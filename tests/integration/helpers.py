@@ -6,6 +6,7 @@ import threading
 from typing import Any
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from pos.models import Base, Product
 from pos.services import Store
@@ -27,12 +28,20 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def stock_of(store: Store, product_id: Any) -> int:
-    with store.engine.connect() as conn:
-        return int(
-            conn.execute(
-                select(Product.stock_quantity).where(Product.id == product_id)
-            ).scalar_one()
-        )
+    """Read with the store's own (setup) connection. Its pool may hold a connection a
+    fault test killed (services run on the users' own pools): one retry on a fresh one."""
+    for attempt in (1, 2):
+        try:
+            with store.engine.connect() as conn:
+                return int(
+                    conn.execute(
+                        select(Product.stock_quantity).where(Product.id == product_id)
+                    ).scalar_one()
+                )
+        except DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
 
 
 def count(store: Store, table: str) -> int:

@@ -410,15 +410,19 @@ class PrivatePostgres:
     """initdb + pg_ctl in a temp folder on a free port, so a test can restart "the server"
     without disturbing the shared one. As root it runs as the postgres user."""
 
-    def __init__(self) -> None:
+    def __init__(self, superuser_password: str | None = None) -> None:
+        """superuser_password: TCP connections then authenticate with SCRAM-SHA-256, as
+        a real shop's server does (the shared test server trusts everyone)."""
         # Not under pytest's tmp_path: that folder is private to root, the server's user
         # could not enter it.
         self.folder = Path(tempfile.mkdtemp(prefix="pos-pg-"))
         self.data = self.folder / "data"
+        self.password = superuser_password
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
-        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+        secret = f":{superuser_password}" if superuser_password else ""
+        self.url = f"postgresql+psycopg://postgres{secret}@127.0.0.1:{self.port}/postgres"
 
     @staticmethod
     def available() -> bool:
@@ -446,11 +450,21 @@ class PrivatePostgres:
         self.folder.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync")
+        auth = ["-A", "trust"]
+        if self.password:
+            pwfile = self.folder / "pwfile"
+            pwfile.write_text(self.password + "\n")
+            if os.geteuid() == 0:
+                shutil.chown(pwfile, "postgres", "postgres")
+            auth = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}"]
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", *auth, "--no-sync")
         self.start()
 
     def start(self) -> None:
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c password_encryption=scram-sha-256"
+        )
         self._run(
             "pg_ctl",
             "-D",

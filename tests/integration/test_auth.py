@@ -8,6 +8,9 @@ from pos.models import User, utcnow
 from pos.services.people.passwords import hash_password, verify_password
 
 
+# App-level passwords are SQLite's; PostgreSQL checks its roles' passwords itself (SCRAM),
+# tested against a private cluster in test_pg_roles.py (the shared test server trusts all).
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_passwords_are_argon2id_hashed(store, manager, clerk):
     with store.engine.connect() as conn:
         hashes = conn.execute(select(User.password_hash)).scalars().all()
@@ -29,6 +32,9 @@ def test_bootstrap_only_once(store, manager):
     assert exc.value.code == ErrorCode.ALREADY_INITIALIZED
 
 
+# App-level passwords are SQLite's; PostgreSQL checks its roles' passwords itself (SCRAM),
+# tested against a private cluster in test_pg_roles.py (the shared test server trusts all).
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_lockout_after_five_failures_and_expiry(store, clerk):
     for _ in range(5):
         with pytest.raises(PosError) as exc:

@@ -36,6 +36,9 @@ def _assert_nothing_locked(db_url: str, user_id: int) -> None:
         engine.dispose()
 
 
+# App-level passwords are SQLite's; PostgreSQL checks its roles' passwords itself (SCRAM),
+# tested against a private cluster in test_pg_roles.py (the shared test server trusts all).
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_password_check_holds_no_lock(store, clerk, db_url, monkeypatch):
     checked: list[bool] = []
     real_verify = auth_module.verify_password
@@ -53,6 +56,9 @@ def test_password_check_holds_no_lock(store, clerk, db_url, monkeypatch):
     assert exc.value.code == ErrorCode.NOT_AUTHENTICATED and checked == [True, True]
 
 
+# App-level passwords are SQLite's; PostgreSQL checks its roles' passwords itself (SCRAM),
+# tested against a private cluster in test_pg_roles.py (the shared test server trusts all).
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_lockout_landing_during_the_check_refuses_the_right_password(store, clerk, monkeypatch):
     real_verify = auth_module.verify_password
 
@@ -72,6 +78,9 @@ def test_a_lockout_landing_during_the_check_refuses_the_right_password(store, cl
     assert exc.value.code == ErrorCode.ACCOUNT_LOCKED
 
 
+# App-level passwords are SQLite's; PostgreSQL checks its roles' passwords itself (SCRAM),
+# tested against a private cluster in test_pg_roles.py (the shared test server trusts all).
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_password_changed_during_the_check_is_not_accepted(store, manager, clerk, monkeypatch):
     real_verify = auth_module.verify_password
 

@@ -78,6 +78,12 @@ def _targets(store, manager, clerk, product, customer_id, clerk_id) -> dict[str,
         # counts towards the lock-out (a write, on purpose).
         "auth.login(username)": lambda v: store.auth.login(v, "wrong-password"),
         "auth.login(password)": lambda v: store.auth.login("nobody-here", v),
+        # (Before add_user below makes users of these names: a wrong password for a real
+        # user rightly books a failed attempt.)
+        "auth.authorize(username)": lambda v: store.auth.authorize(v, "wrong-password"),
+        "auth.authorize(password)": lambda v: store.auth.authorize("nobody-here", v),
+        "auth.verify_manager(username)": lambda v: store.auth.verify_manager(v, "wrong-pw"),
+        "auth.verify_manager(password)": lambda v: store.auth.verify_manager("nobody-here", v),
         "auth.bootstrap_manager(username)": lambda v: store.auth.bootstrap_manager(
             v, "new-manager-password"
         ),
@@ -86,6 +92,9 @@ def _targets(store, manager, clerk, product, customer_id, clerk_id) -> dict[str,
         "auth.add_user(password)": lambda v: store.auth.add_user(manager, "newbie", v),
         "auth.add_user(role)": lambda v: store.auth.add_user(manager, "newbie2", "pw-pw-pw-1", v),
         "auth.login(counter)": lambda v: store.auth.login("alice", CLERK_PASSWORD, counter=v),
+        "auth.reset_password(username)": lambda v: store.auth.reset_password(v, "pass-word-1"),
+        "auth.reset_password(password)": lambda v: store.auth.reset_password("alice", v),
+        "auth.db_role(username)": lambda v: store.auth.db_role(v),
         "auth.at_counter(counter)": lambda v: store.auth.at_counter(clerk, v),
         "auth.update_user(role)": lambda v: store.auth.update_user(manager, clerk_id, role=v),
         "auth.update_user(password)": lambda v: store.auth.update_user(

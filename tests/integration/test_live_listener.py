@@ -274,7 +274,8 @@ def test_listener_survives_a_restart_of_a_private_server():
         rec.change(lambda c: c.kind == "resync")
         other = open_store(server.url, application_name="other")
         try:
-            other.inventory.adjust(boss, p.id, 2, "receive")
+            other_boss = other.auth.login("boss", "boss-password-1")
+            other.inventory.adjust(other_boss, p.id, 2, "receive")
         finally:
             other.close()
         assert rec.change(lambda c: c.kind == "stock").product_ids == (p.id,)

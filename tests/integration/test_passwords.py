@@ -63,6 +63,9 @@ def test_hash_verify_and_rehash_decisions():
     assert passwords.needs_rehash("garbage")
 
 
+# App-level passwords are SQLite's; PostgreSQL checks its roles' passwords itself (SCRAM),
+# tested against a private cluster in test_pg_roles.py (the shared test server trusts all).
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_scrypt_hash_signs_in_and_is_replaced_by_argon2id(store, manager, clerk):
     old = _old_scrypt_hash("alice-password")
     _set_hash(store, "alice", old)
@@ -78,6 +81,9 @@ def test_scrypt_hash_signs_in_and_is_replaced_by_argon2id(store, manager, clerk)
     assert _stored_hash(store, "alice") == upgraded  # current hashes are left alone
 
 
+# App-level passwords are SQLite's; PostgreSQL checks its roles' passwords itself (SCRAM),
+# tested against a private cluster in test_pg_roles.py (the shared test server trusts all).
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_argon2_hash_with_other_parameters_is_upgraded(store, manager, clerk):
     weaker = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash("alice-password")
     _set_hash(store, "alice", weaker)
@@ -87,6 +93,9 @@ def test_argon2_hash_with_other_parameters_is_upgraded(store, manager, clerk):
     assert not passwords.needs_rehash(upgraded)
 
 
+# App-level passwords are SQLite's; PostgreSQL checks its roles' passwords itself (SCRAM),
+# tested against a private cluster in test_pg_roles.py (the shared test server trusts all).
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_unknown_user_costs_as_much_as_a_wrong_password(store, manager, clerk, monkeypatch):
     # The real parameters, so a cheap or missing dummy check would show in the timing.
     monkeypatch.setattr(

@@ -421,7 +421,9 @@ _OWN_PIDS = "pos_own_pids"
 
 
 def own_backend_pids(engine: Engine) -> Callable[[], Collection[int]]:
-    """The backend pids of the engine's pooled connections (kept current by pool events).
+    """The backend pids of the engine's pooled connections (kept current by pool events),
+    and of every engine later joined to it with `share_backend_pids` (the signed-in users'
+    own pools on PostgreSQL: their NOTIFYs are this process's own too).
 
     A connection's pid is recorded each time it is checked out, before a service can send
     a NOTIFY on it, and forgotten when the connection is closed or invalidated."""
@@ -448,11 +450,21 @@ def own_backend_pids(engine: Engine) -> Callable[[], Collection[int]]:
             with lock:
                 pids.discard(pid)
 
-    event.listen(engine, "checkout", checkout)
-    event.listen(engine, "close", forget)
-    event.listen(engine, "invalidate", forget)
-    engine.__dict__[_OWN_PIDS] = snapshot
+    def join(other: Engine) -> None:
+        event.listen(other, "checkout", checkout)
+        event.listen(other, "close", forget)
+        event.listen(other, "invalidate", forget)
+        other.__dict__[_OWN_PIDS] = snapshot
+
+    join(engine)
+    engine.__dict__[_OWN_PIDS + "_join"] = join
     return snapshot
+
+
+def share_backend_pids(source: Engine, target: Engine) -> None:
+    """Count `target`'s connections as `source`'s own (see own_backend_pids)."""
+    own_backend_pids(source)
+    source.__dict__[_OWN_PIDS + "_join"](target)
 
 
 # -- factory ----------------------------------------------------------------------------

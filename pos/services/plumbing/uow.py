@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from pos.db import READONLY
 from pos.errors import ErrorCode, PosError
-from pos.models import FailedOperation, utcnow
+from pos.models import FailedOperation, User, UserSession, utcnow
+from pos.services.plumbing.sessions import SessionBook, SessionHandle
 from pos.views import Actor
 
 T = TypeVar("T")
@@ -35,6 +36,8 @@ LOCK_TIMEOUT_PG = {"55P03"}  # lock_not_available
 STATEMENT_TIMEOUT_PG = {"57014"}  # query_canceled (statement_timeout)
 # admin_shutdown (pg_terminate_backend, server stop), crash_shutdown, cannot_connect_now
 CONNECTION_LOST_PG = {"57P01", "57P02", "57P03"}
+INSUFFICIENT_PRIVILEGE_PG = "42501"
+RAISED_BY_POS_PG = "P0001"  # RAISE EXCEPTION USING MESSAGE = 'pos:<ERROR_CODE>'
 MAX_ATTEMPTS = 3
 
 
@@ -70,14 +73,28 @@ def translate_error(exc: SQLAlchemyError) -> PosError:
     """A driver error as the PosError a user sees (nothing was saved)."""
     if isinstance(exc, DBAPIError):
         code = _pgcode(exc)
-        text = str(exc.orig).lower()
+        raised = _raised_by_pos(exc)
+        if raised is not None:
+            return raised
+        if code == INSUFFICIENT_PRIVILEGE_PG:
+            return PosError(
+                ErrorCode.FORBIDDEN,
+                "You are not allowed to do that.",
+                {"sqlstate": code},
+            )
+        message = str(exc.orig).lower()
+        if _login_refused(message):
+            return PosError(
+                ErrorCode.NOT_AUTHENTICATED,
+                "Your sign-in is no longer valid; please sign in again.",
+            )
         if code in STATEMENT_TIMEOUT_PG:
             return PosError(
                 ErrorCode.LOCK_TIMEOUT,
                 "The database took too long to answer; nothing was saved. Please try again.",
                 {"sqlstate": code, "reason": "statement_timeout"},
             )
-        if code in LOCK_TIMEOUT_PG or "database is locked" in text:
+        if code in LOCK_TIMEOUT_PG or "database is locked" in message:
             return PosError(
                 ErrorCode.LOCK_TIMEOUT,
                 "The database is busy (another counter holds a lock); please try again.",
@@ -87,7 +104,7 @@ def translate_error(exc: SQLAlchemyError) -> PosError:
             exc.connection_invalidated
             or (code is not None and code[:2] == "08")  # connection_exception class
             or code in CONNECTION_LOST_PG
-            or (code is None and "connect" in text)
+            or (code is None and "connect" in message)
         ):
             return PosError(
                 ErrorCode.DATABASE_ERROR,
@@ -101,11 +118,80 @@ def translate_error(exc: SQLAlchemyError) -> PosError:
     )
 
 
+def _raised_by_pos(exc: DBAPIError) -> PosError | None:
+    """A refusal raised on purpose by one of our PostgreSQL functions."""
+    diag = getattr(exc.orig, "diag", None)
+    primary = getattr(diag, "message_primary", None) or ""
+    if not primary.startswith("pos:"):
+        return None
+    code = primary[4:]
+    if not code.isupper() or getattr(ErrorCode, code, None) != code:
+        return None
+    detail = getattr(diag, "message_detail", None) or "That was refused."
+    return PosError(code, detail)
+
+
+def _login_refused(message: str) -> bool:
+    # A pooled connection of a user who was deactivated (NOLOGIN) or whose password
+    # changed reconnects and is refused by the server.
+    return "password authentication failed" in message or "not permitted to log in" in message
+
+
+# Checked at the start of every unit of work of a signed-in Actor on SQLite, where the
+# database cannot tell users apart: the session still open, its user active, not locked.
+_SESSION_CHECK = (
+    select(User.active, User.locked_until, UserSession.ended_at)
+    .join(User, User.id == UserSession.user_id)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+
+
+def _check_session(tx: Tx, handle: SessionHandle) -> None:
+    row = tx.session.execute(_SESSION_CHECK, {"token_hash": handle.token_hash}).first()
+    if row is None or not row.active or row.ended_at is not None or _locked(row.locked_until):
+        raise PosError(
+            ErrorCode.NOT_AUTHENTICATED,
+            "Your session has ended (signed out, deactivated or locked); please sign in again.",
+        )
+
+
+def _locked(until: Any) -> bool:
+    if until is None:
+        return False
+    now = utcnow()
+    return bool((until.replace(tzinfo=now.tzinfo) if until.tzinfo is None else until) > now)
+
+
+def _default_engine(url: str, pool_size: int) -> Engine:
+    from pos.db import create_pos_engine
+
+    return create_pos_engine(url, pool_size=pool_size)
+
+
 class UnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.backend = engine.dialect.name
         self._read_engine = engine.execution_options(**{READONLY: True})
+        self.sessions = SessionBook()
+        # How a signed-in user's own engine is made (PostgreSQL); open_store sets one that
+        # keeps its timeouts.
+        self.make_engine: Callable[[str, int], Engine] = _default_engine
+
+    def engine_for(self, actor: Actor | None) -> Engine:
+        """The engine a signed-in user's work runs on (the store's own without one)."""
+        return self._binds(actor)[1]
+
+    def _binds(self, actor: Actor | None) -> tuple[SessionHandle | None, Engine, Engine]:
+        """The connection a call runs on: the signed-in user's own (PostgreSQL), else the
+        store's. An Actor the store did not sign in is refused here, before any SQL."""
+        if actor is None:
+            return None, self.engine, self._read_engine
+        handle = self.sessions.verify(actor)
+        login = handle.login
+        if login.engine is None or login.read_engine is None:
+            return handle, self.engine, self._read_engine
+        return handle, login.engine, login.read_engine
 
     def run(
         self,
@@ -115,12 +201,20 @@ class UnitOfWork:
         actor: Actor | None = None,
         write: bool = True,
     ) -> T:
-        bind = self.engine if write else self._read_engine
+        try:
+            handle, engine, read_engine = self._binds(actor)
+        except PosError as err:
+            self.record_failure(operation, err, None)
+            raise
+        bind = engine if write else read_engine
+        check_rows = handle is not None and handle.login.engine is None
         for attempt in range(1, MAX_ATTEMPTS + 1):
             tx = Tx(Session(bind=bind, expire_on_commit=False, autoflush=False), self.backend)
             committing = False
             try:
                 with tx.session.begin():
+                    if check_rows and handle is not None:
+                        _check_session(tx, handle)
                     result = fn(tx)
                     committing = True
             except PosError as err:
@@ -177,8 +271,14 @@ class UnitOfWork:
         log.info("%s refused: %s %s", operation, err.code, json.dumps(err.details, default=str))
         if err.code == ErrorCode.DATABASE_ERROR and err.details.get("reason") == "connection":
             return
+        engine = self.engine
+        if actor is not None:
+            try:  # on PostgreSQL the store's own URL may carry no credential at all
+                engine = self.sessions.verify(actor).login.engine or self.engine
+            except PosError:
+                actor = None  # not a session of ours: do not book it in someone's name
         try:
-            with self.engine.connect() as conn:
+            with engine.connect() as conn:
                 # On SQLite the lock that timed out is probably still held: a full second
                 # busy wait here would double the counter's wait, so try only briefly.
                 raw = None
@@ -203,6 +303,9 @@ class UnitOfWork:
                 finally:
                     if raw is not None:
                         raw.execute(f"PRAGMA busy_timeout={int(busy)}")
+        except SQLAlchemyError as exc:
+            # E.g. a PostgreSQL counter before anyone signed in: it holds no credential.
+            log.warning("could not record failed operation %s: %s", operation, type(exc).__name__)
         except Exception:
             log.warning("could not record failed operation %s", operation, exc_info=True)
 

@@ -39,6 +39,7 @@ ERROR_WORDS = {
     ErrorCode.NOT_AUTHENTICATED: "Not signed in",
     ErrorCode.ACCOUNT_LOCKED: "Account locked",
     ErrorCode.FORBIDDEN: "Not allowed",
+    ErrorCode.APPROVAL_REQUIRED: "Needs a manager's approval",
     ErrorCode.VALIDATION_ERROR: "Invalid input",
     ErrorCode.DUPLICATE: "Already exists",
     ErrorCode.NOT_FOUND: "Not found",
@@ -49,8 +50,6 @@ ERROR_WORDS = {
     ErrorCode.DATABASE_ERROR: "Database error",
     ErrorCode.UNEXPECTED: "Unexpected error (outcome unknown)",
     ErrorCode.CONFIG_ERROR: "Settings file cannot be read",
-    ErrorCode.DEVICE_ERROR: "Counter device failed (printer, drawer)",
-    ErrorCode.INVALID_BARCODE: "Barcode misread (check digit)",
 }
 
 UNEXPECTED = "Unexpected error: the outcome is unknown. The details are in the log (pos.log)."

@@ -1,1 +1,0 @@
-"""Shelf and barcode labels: A4 sheet layouts and the bar patterns (drawn by pos.ui)."""
