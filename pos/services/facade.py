@@ -14,6 +14,7 @@ from pos.errors import ErrorCode, PosError
 from pos.services.catalog.bulk import BulkService  # admin window (issue 7)
 from pos.services.catalog.csv_io import ProductIOService
 from pos.services.catalog.inventory import InventoryService
+from pos.services.catalog.labels import LabelService
 from pos.services.catalog.products import CatalogService
 from pos.services.catalog.products_admin import ProductsAdminService
 from pos.services.catalog.reorder import ReorderService
@@ -58,6 +59,7 @@ class Store:
         self.bulk = BulkService(self.uow, self.events)
         self.product_io = ProductIOService(self.uow, self.events)
         self.reorder = ReorderService(self.uow)
+        self.labels = LabelService(self.uow)  # shelf labels (issue 17)
         self.reports = ReportService(self.uow)
 
     # -- schema --------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
@@ -487,6 +488,8 @@ class CounterWindow(QMainWindow):
         self.receipt_printing.printed.connect(lambda text: page.show_printer_status(text, True))
         self.receipt_printing.failed.connect(lambda text: page.show_printer_status(text, False))
         page.reprintRequested.connect(self.reprint_last_receipt)
+        for field in (dialog.cash, dialog.card):  # the customer sees the change as it is typed
+            field.textChanged.connect(lambda _text: self._show_tendering(dialog))
         dialog.finished.connect(lambda _r: self.focus_scanner())
         self.checkout_dialog = dialog
         dialog.open()
@@ -554,6 +557,13 @@ class CounterWindow(QMainWindow):
         self.customer_display.open(screen, self.settings.store_name, self.settings.currency)
         self.customer_display.show_cart(self.cart)
         self.activateWindow()  # the clerk keeps the keyboard
+
+    def _show_tendering(self, dialog: CheckoutDialog) -> None:
+        check = dialog.check()
+        given = (check.cash or 0) + (check.card or 0)
+        if check.problem:
+            given = 0
+        self.customer_display.show_tendering(Decimal(given), check.change, check.short)
 
     def open_display_settings(self) -> CustomerDisplayDialog:
         dialog = CustomerDisplayDialog(self.customer_display.screen_number, self)

@@ -57,7 +57,15 @@ QTableWidget#cdLines {{
     background: #172232; color: #e8edf3; font-size: 16pt; border: none;
     gridline-color: #22324a; alternate-background-color: #1b2839;
 }}
+QTableWidget#cdLines::item {{ padding: 0 10px; }}
 QTableWidget#cdLines::item:selected {{ background: {ACCENT_DARK}; color: white; }}
+QTableWidget#cdLines QScrollBar:vertical {{ background: #172232; width: 12px; margin: 0; }}
+QTableWidget#cdLines QScrollBar::handle:vertical {{
+    background: #3a4d68; border-radius: 5px; min-height: 32px;
+}}
+QTableWidget#cdLines QScrollBar::add-line, QTableWidget#cdLines QScrollBar::sub-line {{
+    height: 0; border: none;
+}}
 """
 
 
@@ -220,6 +228,19 @@ class CustomerDisplay(QWidget):
         self.thanks.hide()
         self.pages.setCurrentIndex(self.SALE)
 
+    def show_tendering(self, tendered: Decimal, change: Decimal, short: Decimal) -> None:
+        """While the clerk types the payment: what is given, and the change or what is
+        still to pay (nothing shown until an amount is typed)."""
+        if self.order is not None or self.pages.currentIndex() != self.SALE:
+            return
+        shown = tendered > 0
+        self.paid_caption.setText("Given")
+        self.paid.setText(self.money(tendered))
+        self.change_caption.setText("Still to pay" if short else "Change")
+        self.change.setText(self.money(short or change))
+        for widget in (self.paid_caption, self.paid, self.change_caption, self.change):
+            widget.setVisible(shown)
+
     def show_order(self, order: OrderView) -> None:
         """Paid: the lines, total, what was tendered and the change; idle after a while."""
         self.currency = order.currency or self.currency
@@ -229,6 +250,7 @@ class CustomerDisplay(QWidget):
         self._totals(order.subtotal, order.tax, order.shipping, order.total, order.delivery)
         methods = ", ".join(sorted({p.method.capitalize() for p in order.payments}))
         self.paid_caption.setText(f"Paid ({methods})" if methods else "Paid")
+        self.change_caption.setText("Change")
         self.paid.setText(self.money(order.tendered))
         self.change.setText(self.money(order.change_due))
         for widget in (self.paid_caption, self.paid):
@@ -366,6 +388,10 @@ class CustomerDisplayLink(QObject):
     def show_order(self, order: OrderView) -> None:
         if self.display is not None:
             self.display.show_order(order)
+
+    def show_tendering(self, tendered: Decimal, change: Decimal, short: Decimal) -> None:
+        if self.display is not None:
+            self.display.show_tendering(tendered, change, short)
 
     def set_store_name(self, name: str) -> None:
         if self.display is not None:

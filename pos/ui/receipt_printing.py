@@ -29,6 +29,11 @@ REPRINT_HINT = (
 )
 
 
+def sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 class ReceiptPrinting(QObject):
     printed = Signal(str)  # a short success message
     failed = Signal(str)  # what went wrong and what to do next
@@ -62,7 +67,8 @@ class ReceiptPrinting(QObject):
         def failed(err: PosError) -> None:
             drawer = " The drawer did not open." if cash else ""
             self._fail(
-                f"Receipt not printed: {err.message}{drawer} The sale is saved. {REPRINT_HINT}"
+                f"Receipt not printed: {sentence(err.message)}{drawer} The sale is saved. "
+                f"{REPRINT_HINT}"
             )
 
         self.runner.submit(
@@ -80,7 +86,7 @@ class ReceiptPrinting(QObject):
         self.runner.submit(
             lambda: jobs.print_order(settings, order, drawer=False),
             lambda _kicked: self._ok(f"Receipt {order.order_number} printed again."),
-            lambda err: self._fail(f"Receipt not printed: {err.message} {REPRINT_HINT}"),
+            lambda err: self._fail(f"Receipt not printed: {sentence(err.message)} {REPRINT_HINT}"),
         )
         return True
 

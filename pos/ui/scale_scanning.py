@@ -1,6 +1,7 @@
 """A scanned code to (product, quantity), scale labels included.
 
-Ordinary codes are one unit of the product with that barcode or SKU. A scale label
+Ordinary codes are one unit of the product with that barcode or SKU (a product's own code
+wins, even in the 20-29 range). Otherwise a scale label
 (pos.devices.scale.codes, rules set by the manager) is decoded first: a misread check
 digit is refused; its PLU digits name the product (its SKU or barcode, with or without
 leading zeros). A price-embedded label sells the whole units its price stands for
@@ -61,6 +62,15 @@ def _units(product: ProductView, label: ScaleCode, currency: str) -> int:
 def resolve_scan(
     store: Store, actor: Actor, code: str, rules: Iterable[ScaleRule], currency: str = "USD"
 ) -> tuple[ProductView, int]:
+    if not any(code.startswith(rule.prefix) for rule in rules):
+        return store.catalog.find_code(actor, code), 1
+    # 20-29 is the in-store range: a product may carry such a barcode as its own; the
+    # product's exact code wins over reading it as a scale label.
+    try:
+        return store.catalog.find_code(actor, code), 1
+    except PosError as err:
+        if err.code != ErrorCode.PRODUCT_NOT_FOUND:
+            raise
     label = decode(code, rules)
     if label is None:
         return store.catalog.find_code(actor, code), 1

@@ -3,6 +3,8 @@ totals, then the payment and the change, then the idle screen with the store's n
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -10,7 +12,6 @@ from pos.devices.display import settings as display_settings
 from pos.ui.customer_display import CustomerDisplay, CustomerDisplayDialog
 
 from .conftest import product_named, settle
-from .test_receipt_printer import pay_cash
 
 # Windows shown offscreen: the offscreen platform cannot pass on their size hints.
 pytestmark = [
@@ -59,7 +60,20 @@ def test_display_follows_a_sale(qtbot, make_window, clerk_actor, gui_store):
     assert selected and selected[0].text() == "Algae Chips"
     assert not display.change.isVisible()
 
-    checkout = pay_cash(qtbot, window, "5000")
+    # The customer sees the change while the clerk types the cash.
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    checkout = window.checkout_dialog
+    checkout.cash.selectAll()
+    qtbot.keyClicks(checkout.cash, "10")
+    assert display.paid.text() == display.money(Decimal("10"))
+    assert display.change_caption.text() == "Still to pay"
+    assert display.change.text() == display.money(cart.total - 10)
+    checkout.cash.selectAll()
+    qtbot.keyClicks(checkout.cash, "5000")
+    assert display.change_caption.text() == "Change"
+    assert display.change.text() == display.money(Decimal("5000") - cart.total)
+    qtbot.keyClick(checkout.cash, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: checkout.order is not None)
     order = checkout.order
     qtbot.waitUntil(lambda: display.thanks.isVisible())
     assert display.change.text() == display.money(order.change_due)

@@ -94,3 +94,14 @@ def test_price_label_sells_its_units_bad_check_digit_refused(
     settle(qtbot, window)
     qtbot.waitUntil(lambda: len(window.scan_problems.problems) == 3)
     assert "selling by weight is not available yet" in window.scan_problems.problems[-1].message
+
+
+def test_a_products_own_code_in_the_scale_range_wins(qtbot, make_window, clerk_actor, gui_store):
+    scale_codes.save((PRICE,))
+    window = make_window(clerk_actor)
+    shirt = next(p for p in gui_store.catalog.search(clerk_actor, "T-Shirt") if p.barcode)
+    assert shirt.barcode.startswith("20")  # the demo catalog uses the in-store range
+    window.scan_code(shirt.barcode)
+    settle(qtbot, window)
+    assert window.cart.line(shirt.id).quantity == 1
+    assert window.scan_problems.problems == []

@@ -66,6 +66,7 @@ def spec(monkeypatch_module) -> dict:
     hooks = types.ModuleType("PyInstaller.utils.hooks")
     hooks.collect_submodules = lambda package, **kw: [package]  # type: ignore[attr-defined]
     hooks.copy_metadata = lambda dist: [(f"<metadata {dist}>", f"{dist}.dist-info")]  # type: ignore[attr-defined]
+    hooks.collect_data_files = lambda package, **kw: [(f"<data {package}>", package)]  # type: ignore[attr-defined]
     for name in ("PyInstaller", "PyInstaller.utils"):
         monkeypatch_module.setitem(sys.modules, name, types.ModuleType(name))
     monkeypatch_module.setitem(sys.modules, "PyInstaller.utils.hooks", hooks)
@@ -106,6 +107,7 @@ def test_spec_bundles_migrations_resources_and_metadata(spec):
     assert len(images) == len(list((ROOT / "pos" / "resources" / "images").glob("*.png")))
     assert not [src for src, _ in datas if "__pycache__" in src or src.endswith(".pyc")]
     assert ("<metadata pos>", "pos.dist-info") in datas  # what pos --version reads
+    assert ("<data escpos>", "escpos") in datas  # python-escpos' printer database
 
 
 def test_spec_hidden_imports_cover_drivers_and_dialects(spec):

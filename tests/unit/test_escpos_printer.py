@@ -172,3 +172,51 @@ def test_settings_round_trip_and_bad_values_fall_back():
         {"printer_connection": "pigeon", "printer_paper_mm": "72", "printer_port": "0"}
     )
     assert bad == PrinterSettings()
+
+
+def test_serial_printer_through_a_pseudo_terminal():
+    import os
+    import threading
+
+    main_fd, port_fd = os.openpty()
+    received = bytearray()
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(main_fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            received.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        settings = PrinterSettings(
+            connection=Connection.SERIAL, serial_port=os.ttyname(port_fd), serial_baud=19200
+        )
+        jobs.print_order(settings, order("cash"))
+        import time
+
+        deadline = time.monotonic() + 5
+        while CUT not in received and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        os.close(port_fd)
+        os.close(main_fd)
+    assert b"Algae Chips" in received and DRAWER_KICK in received and CUT in received
+
+
+def test_missing_usb_serial_and_file_printers_are_clear_errors(tmp_path: Path):
+    for settings in (
+        PrinterSettings(connection=Connection.USB, usb_vendor=0x04B8, usb_product=0x0202),
+        PrinterSettings(connection=Connection.SERIAL, serial_port=str(tmp_path / "ttyNONE")),
+        PrinterSettings(connection=Connection.FILE, device=str(tmp_path / "no" / "lp0")),
+    ):
+        with pytest.raises(PosError) as caught:
+            jobs.print_order(settings, order())
+        assert caught.value.code == ErrorCode.DEVICE_ERROR
+        assert caught.value.message.startswith(f"The receipt printer ({settings.describe()})")
+        assert "cannot be reached" in caught.value.message

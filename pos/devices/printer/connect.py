@@ -92,4 +92,7 @@ def _reason(err: BaseException) -> str:
     if isinstance(cause, OSError):
         return cause.strerror or str(cause) or type(cause).__name__
     text = str(err).strip().rstrip(")").splitlines()
-    return text[-1] if text else type(err).__name__
+    reason = text[-1] if text else type(err).__name__
+    if "No backend available" in reason:  # pyusb found no libusb on this machine
+        reason += " (install libusb-1.0 for USB printers)"
+    return reason

@@ -61,15 +61,20 @@ def _refuse_without_paper(device: Escpos, settings: PrinterSettings) -> None:
     if settings.connection not in (Connection.NETWORK, Connection.SERIAL):
         return
     handle = getattr(device, "device", None)
-    if settings.connection is Connection.NETWORK and isinstance(handle, socket.socket):
+    # Wait a second for the answer, not the printer's whole timeout (socket or pyserial).
+    if isinstance(handle, socket.socket):
         handle.settimeout(STATUS_TIMEOUT_S)
+    elif handle is not None and hasattr(handle, "timeout"):
+        handle.timeout = STATUS_TIMEOUT_S
     try:
         status = device.paper_status()
     except (OSError, TimeoutError):
         status = None
     finally:
-        if settings.connection is Connection.NETWORK and isinstance(handle, socket.socket):
+        if isinstance(handle, socket.socket):
             handle.settimeout(settings.timeout_s)
+        elif handle is not None and hasattr(handle, "timeout"):
+            handle.timeout = settings.timeout_s
     if status == PAPER_OUT:
         raise PosError(
             ErrorCode.DEVICE_ERROR,

@@ -42,7 +42,8 @@ def sample_order() -> OrderView:
 
 def sample_receipt_bytes() -> int:
     """Bytes a sample receipt (logo, barcode, cut, drawer kick) comes to; raises if the
-    printing stack is incomplete."""
+    printing stack (python-escpos, its printer database, Pillow, python-barcode for the
+    shelf labels too) is incomplete."""
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "receipt.bin"
         settings = PrinterSettings(
@@ -52,6 +53,11 @@ def sample_receipt_bytes() -> int:
         )
         print_order(settings, sample_order())
         data = target.read_bytes()
+    from pos.devices.labels.barcodes import pattern_for
+
+    label = pattern_for("4006381333931", "SELF-TEST")  # shelf labels: python-barcode
+    if label is None or label.kind != "ean13" or len(label.modules) != 95:
+        raise RuntimeError("python-barcode did not make an EAN-13 pattern")
     if b"\x1dv0" not in data or b"\x1dkI" not in data or b"\x1dV" not in data:
         raise RuntimeError("the sample receipt lacks its logo, barcode or cut")
     return len(data)

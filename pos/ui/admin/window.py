@@ -15,6 +15,7 @@ from pos.services.facade import Store
 from pos.services.plumbing.events import Change, ChangeKind, new_initiator
 from pos.ui.admin.alerts_panel import AlertsPanel
 from pos.ui.admin.carts_panel import CartsPanel
+from pos.ui.admin.labels_dialog import LabelsDialog
 from pos.ui.admin.people_panel import PeoplePanel
 from pos.ui.admin.products_panel import ProductsPanel
 from pos.ui.admin.reports_panel import ReportsPanel
@@ -56,6 +57,7 @@ class AdminWindow(QMainWindow):
             currency, store_name = settings.currency, settings.store_name
         except PosError:
             currency, store_name = "USD", ""
+        self.currency = currency
         self.setWindowTitle(f"{store_name or 'pos'} — inventory admin ({actor.username})")
         # An explicit minimum: otherwise every layout change (a badge in a tab title)
         # re-propagates size hints to the window system. Small enough for a 1024x768
@@ -118,6 +120,7 @@ class AdminWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction("&Import products…", lambda: self.products.csv.import_csv())
         file_menu.addAction("&Export products…", lambda: self.products.csv.export_csv())
+        file_menu.addAction("Shelf &labels…", self.open_labels)
         file_menu.addSeparator()
         self.close_action = file_menu.addAction("&Close window", self.close)
         self.close_action.setShortcuts([QKeySequence("Ctrl+W"), QKeySequence("Ctrl+F4")])
@@ -132,6 +135,15 @@ class AdminWindow(QMainWindow):
         view.addSeparator()
         refresh = view.addAction("&Refresh", self.refresh_all)
         refresh.setShortcut(QKeySequence("F5"))
+
+    def open_labels(self) -> LabelsDialog:
+        """Shelf and barcode labels on A4 sheets (pos.ui.admin.labels_dialog)."""
+        dialog = LabelsDialog(
+            self.store, self.actor, self.tasks, self.dialogs, currency=self.currency, parent=self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def refresh_all(self) -> None:
         self.products.start()

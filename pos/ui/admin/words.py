@@ -50,6 +50,8 @@ ERROR_WORDS = {
     ErrorCode.DATABASE_ERROR: "Database error",
     ErrorCode.UNEXPECTED: "Unexpected error (outcome unknown)",
     ErrorCode.CONFIG_ERROR: "Settings file cannot be read",
+    ErrorCode.DEVICE_ERROR: "Counter device failed (printer, drawer)",
+    ErrorCode.INVALID_BARCODE: "Barcode misread (check digit)",
 }
 
 UNEXPECTED = "Unexpected error: the outcome is unknown. The details are in the log (pos.log)."
