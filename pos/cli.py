@@ -240,8 +240,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     password = _database_password_from(args)
     with _open(args, require_schema=False, password=password) as store:
         before = store.schema_state()
-        store.migrate()
+        notes = store.migrate()
         print(f"database {store.url}: schema {before} -> current")
+        for note in notes:  # e.g. a SKU renamed: its twin differs only in case
+            print(f"renamed: {note}")
     return 0
 
 

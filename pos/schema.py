@@ -28,7 +28,9 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head") -> list[str]:
+    """Upgrade; returns what the migrations changed in the data that a manager must hear
+    about (e.g. a SKU renamed because another differs from it only in case)."""
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -38,3 +40,4 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         from pos.security.setup import secure
 
         secure(engine)
+    return list(cfg.attributes.get("notes", []))

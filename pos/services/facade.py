@@ -63,12 +63,13 @@ class Store:
         self.reports = ReportService(self.uow)
 
     # -- schema --------------------------------------------------------------------
-    def migrate(self) -> None:
-        """Create or upgrade the schema to this app's version."""
+    def migrate(self) -> list[str]:
+        """Create or upgrade the schema to this app's version; returns the data changes a
+        manager must hear about (renamed case-twins, see migration 0011)."""
         if self.schema_state() == "too_new":
             raise _too_new()
         try:
-            schema.upgrade(self.engine)
+            return schema.upgrade(self.engine)
         except SQLAlchemyError as exc:
             raise translate_error(exc) from exc
 

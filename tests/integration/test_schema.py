@@ -12,17 +12,18 @@ from sqlalchemy.exc import SAWarning
 from pos.errors import ErrorCode, PosError
 from pos.models import Base
 from pos.services import open_store
-from pos.services.catalog.products import SKU_LOOKUP_INDEX
+from pos.services.catalog.products import CASE_INSENSITIVE_INDEXES
 from pos.services.catalog.search import SEARCH_INDEX_OBJECTS
 
 
 def test_migrations_match_models(store):
     # Objects only migrations make (the models cannot describe them): the search index
-    # objects and the lower(sku) expression index, which SQLite's reflection skips; and
-    # PostgreSQL's record of its group roles (pos.security.roles), which no service maps.
-    migration_only = SEARCH_INDEX_OBJECTS | {SKU_LOOKUP_INDEX, "pos_db_roles"}
+    # objects and the unique lower(...) expression indexes, which SQLite's reflection skips;
+    # and PostgreSQL's record of its group roles (pos.security.roles), which no service maps.
+    migration_only = SEARCH_INDEX_OBJECTS | CASE_INSENSITIVE_INDEXES | {"pos_db_roles"}
     with store.engine.connect() as conn, warnings.catch_warnings():
-        warnings.filterwarnings("ignore", f".*index {SKU_LOOKUP_INDEX}", category=SAWarning)
+        for name in CASE_INSENSITIVE_INDEXES:
+            warnings.filterwarnings("ignore", f".*index {name}", category=SAWarning)
         context = MigrationContext.configure(
             conn, opts={"include_name": lambda name, *_: name not in migration_only}
         )
@@ -62,8 +63,8 @@ def test_new_database_is_empty_then_migrates(tmp_path):
 
 def test_indexes_the_seed_asks_for(store):
     insp = inspect(store.engine)
-    with warnings.catch_warnings():  # SQLite's reflection skips the lower(sku) index
-        warnings.filterwarnings("ignore", f".*index {SKU_LOOKUP_INDEX}", category=SAWarning)
+    with warnings.catch_warnings():  # SQLite's reflection skips the lower(...) indexes
+        warnings.filterwarnings("ignore", ".*expression-based index", category=SAWarning)
         indexed = {tuple(ix["column_names"]) for ix in insp.get_indexes("products")}
         unique = {tuple(u["column_names"]) for u in insp.get_unique_constraints("products")}
     assert {("stock_quantity",), ("category_id",)} <= indexed

@@ -34,8 +34,13 @@ from pos.views import Actor, PriceChangeView, ProductPage, ProductView
 
 __all__ = ["SEARCH_INDEX_OBJECTS", "CatalogService", "category_id"]
 
-# The expression index on lower(sku) that serves case-insensitive scans (migration 0009).
-SKU_LOOKUP_INDEX = "ix_products_sku_lower"
+# The unique expression index on lower(sku) that serves case-insensitive scans (migration
+# 0011; 0009 made it, not yet unique).
+SKU_LOOKUP_INDEX = "ux_products_sku_lower"
+# Every unique lower(...) index of that migration (the models cannot describe them).
+CASE_INSENSITIVE_INDEXES = frozenset(
+    {SKU_LOOKUP_INDEX, "ux_products_barcode_lower", "ux_users_username_lower"}
+)
 SCAN_MAX = 200  # characters a scanner or the code box may send (codes are at most 64)
 
 # Each sort: the SQL key (ending in the unique id, for key paging) and how to read the
@@ -397,10 +402,25 @@ def _unique_insert(tx: Tx, stmt: Any, fields: dict[str, Any]) -> None:
         with tx.session.begin_nested():
             tx.session.execute(stmt)
     except IntegrityError as exc:
-        text = str(exc.orig).lower()
-        field = "barcode" if "barcode" in text else "sku"
-        raise PosError(
-            ErrorCode.DUPLICATE,
-            f"Another product already has this {field.upper() if field == 'sku' else field}.",
-            {"field": field, "value": fields.get(field)},
-        ) from None
+        # The constraint's name (PostgreSQL) or SQLite's message names the column; the
+        # rest of PostgreSQL's message holds the value, which may itself say "barcode".
+        name = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+        field = "barcode" if "barcode" in str(name or exc.orig).lower() else "sku"
+        raise _duplicate(tx, field, fields.get(field)) from None
+
+
+def _duplicate(tx: Tx, field: str, value: Any) -> PosError:
+    """DUPLICATE naming the product that holds the code, spelt as it is stored: SKUs and
+    barcodes are the same whatever their case (unique indexes on lower(), migration 0011)."""
+    column = Product.barcode if field == "barcode" else Product.sku
+    held = tx.session.execute(
+        select(column, Product.name).where(func.lower(column) == func.lower(value)).limit(1)
+    ).first()
+    label = "SKU" if field == "sku" else "barcode"
+    owner = f" ({held[0]}, {held[1]})" if held is not None else ""
+    return PosError(
+        ErrorCode.DUPLICATE,
+        f"Another product{owner} already has this {label}; {label}s differing only in "
+        "upper and lower case count as the same.",
+        {"field": field, "value": value, "held_by": held[0] if held is not None else None},
+    )

@@ -151,7 +151,7 @@ class AuthService:
             except IntegrityError:
                 raise PosError(
                     ErrorCode.DUPLICATE,
-                    f"The user name {name!r} is taken.",
+                    f"The user name {name!r} is taken (in upper or lower case).",
                     {"field": "username"},
                 ) from None
             return UserView(uid, name, role, True, None)
@@ -196,8 +196,11 @@ class AuthService:
         def read(tx: Tx) -> tuple[int, str] | PosError:
             # Named columns (here and below): this also runs on a database one migration
             # behind (a manager signing in to upgrade it), and pos roles may not read
-            # password_hash on PostgreSQL (where this is not used).
-            user = tx.session.execute(_LOGIN_COLUMNS.where(User.username == name)).first()
+            # password_hash on PostgreSQL (where this is not used). Unique whatever the
+            # case (migration 0011): "Alice" signs in as "alice" too.
+            user = tx.session.execute(
+                _LOGIN_COLUMNS.where(func.lower(User.username) == func.lower(name))
+            ).first()
             if user is None or not user.active:
                 return _bad_credentials()
             locked = _locked_out(user)
@@ -328,7 +331,9 @@ class AuthService:
 
         def work(tx: Tx) -> None:
             row = tx.session.execute(
-                select(User.id, User.username, User.role).where(User.username == name)
+                select(User.id, User.username, User.role).where(
+                    func.lower(User.username) == func.lower(name)
+                )
             ).first()
             if row is None:
                 raise PosError(ErrorCode.NOT_FOUND, "User not found.", {"username": name})
