@@ -186,3 +186,31 @@ def test_the_migration_renames_existing_twins_by_its_rule(empty_db_url):
             conn.execute(sa.insert(USERS), [_user(9, "BOB")])
     finally:
         store.close()
+
+
+# -- the CSV import matches the same way -----------------------------------------------------
+def test_a_csv_row_in_another_case_updates_the_product_it_names(store, manager, make_product):
+    p1 = make_product(sku="P1", name="Old name", barcode="ABC")
+    result = store.product_io.import_text(manager, "sku,name,price,barcode\np1,New name,2.00,ABC\n")
+    assert (result.created, result.updated) == (0, 1)
+    again = store.catalog.get(manager, p1.id)
+    assert (again.sku, again.name, again.price) == ("P1", "New name", 2)  # stored spelling stays
+
+
+def test_csv_case_twins_are_line_errors_not_database_errors(store, manager, make_product):
+    make_product(sku="HOLDER", barcode="ABC")
+    preview = store.product_io.preview_text(
+        manager, "sku,name,price,barcode\nA1,x,1.00,\na1,y,1.00,\nZ9,z,1.00,abc\n"
+    )
+    assert {(e.line, e.reason) for e in preview.errors} == {
+        (3, "duplicate SKU 'a1' (also on line 2)"),
+        (4, "barcode already belongs to product 'HOLDER'"),
+    }
+    before = snapshot(store)
+    with pytest.raises(PosError) as err:
+        store.product_io.import_text(manager, "sku,name,price,barcode\nZ9,z,1.00,abc\n")
+    assert err.value.code == ErrorCode.VALIDATION_ERROR
+    assert err.value.details["errors"] == [
+        {"line": 2, "reason": "barcode already belongs to product 'HOLDER'"}
+    ]
+    assert snapshot(store) == before

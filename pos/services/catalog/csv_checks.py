@@ -5,8 +5,9 @@ row errors (csv_format.py) they make the one list of problems a manager sees at 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from pos.errors import ErrorCode, PosError
 from pos.models import Product, ProductImage
@@ -45,17 +46,31 @@ def checked(tx: Tx, parsed: ParsedFile) -> tuple[list[RowError], Existing]:
     return merged(errors), existing
 
 
+def _same_whatever_the_case(column: Any, values: list[str]) -> Any:
+    """Stored values equal to one of `values` but for case (unique lower() indexes): the
+    exact spelling too, since SQLite's lower() folds ASCII letters only."""
+    return or_(column.in_(values), func.lower(column).in_([v.lower() for v in values]))
+
+
+def _file_spelling(stored: str, by_key: dict[str, str]) -> str | None:
+    return by_key.get(stored) or by_key.get(stored.lower())
+
+
 def existing_products(tx: Tx, rows: list[ImportRow]) -> Existing:
-    """sku -> (id, barcode) for the file's SKUs that are already products."""
+    """sku as the file spells it -> (id, barcode) for the file's SKUs that are already
+    products, whatever the case the file writes them in (the stored spelling stays)."""
     found: Existing = {}
     skus = [r.sku for r in rows]
+    by_key = {**{s.lower(): s for s in skus}, **{s: s for s in skus}}
     for start in range(0, len(skus), CHUNK):
         for pid, sku, barcode in tx.session.execute(
             select(Product.id, Product.sku, Product.barcode).where(
-                Product.sku.in_(skus[start : start + CHUNK])
+                _same_whatever_the_case(Product.sku, skus[start : start + CHUNK])
             )
         ):
-            found[sku] = (pid, barcode)
+            spelt = _file_spelling(sku, by_key)
+            if spelt is not None:
+                found[spelt] = (pid, barcode)
     return found
 
 
@@ -63,17 +78,21 @@ def barcode_conflicts(tx: Tx, rows: list[ImportRow]) -> list[RowError]:
     """A barcode in the file that another product (another SKU) already has."""
     by_barcode: dict[str, ImportRow] = {r.barcode: r for r in rows if r.barcode}
     codes = list(by_barcode)
-    in_file = {r.sku for r in rows}
+    by_key = {**{c.lower(): c for c in codes}, **{c: c for c in codes}}
+    in_file = {r.sku.lower() for r in rows}
     errors = []
     for start in range(0, len(codes), CHUNK):
         for code, sku in tx.session.execute(
             select(Product.barcode, Product.sku).where(
-                Product.barcode.in_(codes[start : start + CHUNK])
+                _same_whatever_the_case(Product.barcode, codes[start : start + CHUNK])
             )
         ):
-            row = by_barcode[str(code)]
+            spelt = _file_spelling(str(code), by_key)
+            if spelt is None:
+                continue
+            row = by_barcode[spelt]
             # The owner may give the barcode up in this same file (a swap): that is fine.
-            if sku != row.sku and sku not in in_file:
+            if sku.lower() != row.sku.lower() and sku.lower() not in in_file:
                 errors.append(RowError(row.line, f"barcode already belongs to product {sku!r}"))
     return sorted(errors, key=lambda e: e.line)
 

@@ -224,19 +224,19 @@ def parse(
         }
         problems: list[str] = []
         sku = _problem(rules.sku, cell.get("sku", ""), problems)
-        if isinstance(sku, str):
-            if sku in seen_sku:
-                problems.append(f"duplicate SKU {sku!r} (also on line {seen_sku[sku]})")
+        if isinstance(sku, str):  # SKUs and barcodes are the same whatever their case
+            if sku.lower() in seen_sku:
+                problems.append(f"duplicate SKU {sku!r} (also on line {seen_sku[sku.lower()]})")
             else:
-                seen_sku[sku] = start
+                seen_sku[sku.lower()] = start
         name = _problem(rules.name, cell.get("name", ""), problems)
         price = _price(cell.get("price", ""), problems)
         barcode = _problem(rules.barcode, cell.get("barcode", ""), problems)
         if isinstance(barcode, str):
-            if barcode in seen_barcode:
-                problems.append(f"duplicate barcode (also on line {seen_barcode[barcode]})")
+            if barcode.lower() in seen_barcode:
+                problems.append(f"duplicate barcode (also on line {seen_barcode[barcode.lower()]})")
             else:
-                seen_barcode[barcode] = start
+                seen_barcode[barcode.lower()] = start
         stock = _optional_whole(cell.get("stock", ""), rules.stock, problems)
         threshold = _optional_whole(
             cell.get("low_stock_threshold", ""), rules.low_stock_threshold, problems
