@@ -1,4 +1,4 @@
-"""Lengths that several layers must agree on (the tables, the services, the settings and
+"""Lengths and bounds that several layers must agree on (the tables, the services, the settings and
 the windows), in a module with no dependencies so each of them can import it.
 
 An order number is "<counter code>-<yymmdd>-<cart id, at least 6 digits>" and a cart id
@@ -15,6 +15,10 @@ from datetime import datetime
 ORDER_NUMBER_MAX = 40  # the orders.order_number column
 MAX_CART_ID_DIGITS = len(str(2**31 - 1))
 COUNTER_CODE_MAX = ORDER_NUMBER_MAX - len("-yymmdd-") - MAX_CART_ID_DIGITS
+
+
+# The store setting failure_log_retention_days: 1 day to 10 years.
+MAX_FAILURE_LOG_RETENTION_DAYS = 3650
 
 
 def order_number(counter_code: str, when: datetime, cart_id: int) -> str:

@@ -226,6 +226,8 @@ class StoreSettingsView:
     require_customer: bool
     # Cash tendered above total + this needs the clerk's explicit confirmation.
     cash_confirm_over_total: Decimal
+    # failed_operations rows older than this are pruned (pos.services.plumbing.failure_log)
+    failure_log_retention_days: int = 90
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pos.models.base import Base, UtcDateTime, utcnow
@@ -66,4 +75,6 @@ class FailedOperation(Base):
     user_id: Mapped[int | None] = mapped_column(Integer)
     counter_code: Mapped[str | None] = mapped_column(String(32))
     details: Mapped[str] = mapped_column(Text, default="{}")
+    # 1, or how many refusals this row counts past the per-user rate limit (failure_log.py)
+    occurrences: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)

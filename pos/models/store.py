@@ -13,6 +13,7 @@ DEFAULT_FREE_SHIPPING_OVER_CENTS = 20_000
 # Cash handed over beyond the total by more than this is asked about before the sale is
 # recorded: a scanned barcode or a slipped key in "cash tendered" looks like a fortune.
 DEFAULT_CASH_CONFIRM_OVER_TOTAL_CENTS = 100_000
+DEFAULT_FAILURE_LOG_RETENTION_DAYS = 90  # failed_operations rows older than this are pruned
 
 
 class StoreSettings(Base):
@@ -32,4 +33,9 @@ class StoreSettings(Base):
         BigInteger,
         default=DEFAULT_CASH_CONFIRM_OVER_TOTAL_CENTS,
         server_default=text(str(DEFAULT_CASH_CONFIRM_OVER_TOTAL_CENTS)),
+    )
+    failure_log_retention_days: Mapped[int] = mapped_column(
+        Integer,
+        default=DEFAULT_FAILURE_LOG_RETENTION_DAYS,
+        server_default=text(str(DEFAULT_FAILURE_LOG_RETENTION_DAYS)),
     )

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, bindparam, insert, select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from pos.db import READONLY
 from pos.errors import ErrorCode, PosError
-from pos.models import FailedOperation, User, UserSession, utcnow
+from pos.models import User, UserSession, utcnow
+from pos.services.plumbing import failure_log
 from pos.services.plumbing.sessions import SessionBook, SessionHandle
 from pos.views import Actor
 
@@ -289,17 +290,7 @@ class UnitOfWork:
                     raw.execute("PRAGMA busy_timeout=200")
                 try:
                     with Session(bind=conn) as session, session.begin():
-                        session.execute(
-                            insert(FailedOperation).values(
-                                operation=operation,
-                                code=err.code,
-                                message=err.message[:500],
-                                user_id=actor.user_id if actor else None,
-                                counter_code=actor.counter_code if actor else None,
-                                details=json.dumps(err.details, default=str)[:2000],
-                                created_at=utcnow(),
-                            )
-                        )
+                        failure_log.record(session, operation, err, actor)  # rate-limited
                 finally:
                     if raw is not None:
                         raw.execute(f"PRAGMA busy_timeout={int(busy)}")

@@ -192,7 +192,8 @@ def _report(
     checked_out = int(closed.get("checked_out", 0))
 
     by_code = s.execute(
-        select(FailedOperation.code, func.count(FailedOperation.id))
+        # A row may count several refusals (the rate limit's summary rows: failure_log.py).
+        select(FailedOperation.code, func.sum(FailedOperation.occurrences))
         .where(FailedOperation.created_at >= lo, FailedOperation.created_at < hi)
         .group_by(FailedOperation.code)
     ).all()

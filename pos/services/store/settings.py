@@ -13,6 +13,7 @@ from pos.money import from_cents, ppm_to_rate, rate_to_ppm
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.events import Change, ChangeKind, EventHub
+from pos.services.plumbing.failure_log import MAX_RETENTION_DAYS
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
 from pos.views import Actor, StoreSettingsView
 
@@ -29,6 +30,7 @@ def load_settings(tx: Tx) -> StoreSettingsView:
         currency=row.currency,
         require_customer=row.require_customer,
         cash_confirm_over_total=from_cents(row.cash_confirm_over_total_cents),
+        failure_log_retention_days=row.failure_log_retention_days,
     )
 
 
@@ -64,6 +66,14 @@ class SettingsService:
                 values["currency"] = code
             elif key == "cash_confirm_over_total":
                 values["cash_confirm_over_total_cents"] = _cash_confirm_bound(value)
+            elif key == "failure_log_retention_days":
+                values[key] = bounds.integer(
+                    value,
+                    key,
+                    minimum=1,
+                    maximum=MAX_RETENTION_DAYS,
+                    label="Days the failure log is kept",
+                )
             elif key == "require_customer":
                 values["require_customer"] = bool(value)
             else:

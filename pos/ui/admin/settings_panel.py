@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
 )
 
+from pos.limits import MAX_FAILURE_LOG_RETENTION_DAYS
 from pos.ui.admin.panel import AdminPanel
 from pos.ui.admin.widgets import plain_label
 from pos.ui.admin.words import error_text
@@ -42,6 +44,13 @@ class SettingsPanel(AdminPanel):
         self.currency.setEditable(True)
         self.currency.addItems(["USD", "EUR", "GBP", "JPY", "CHF", "CAD"])
         self.require_customer = QCheckBox("A registered customer is required at checkout")
+        self.failure_log_days = QSpinBox()
+        self.failure_log_days.setRange(1, MAX_FAILURE_LOG_RETENTION_DAYS)
+        self.failure_log_days.setSuffix(" days")
+        self.failure_log_days.setToolTip(
+            "Refused and failed operations (the Reports tab's failure counts) are deleted "
+            "after this many days"
+        )
         self.status = plain_label("")
         save = QPushButton("Save")
         save.clicked.connect(self.save)
@@ -53,6 +62,7 @@ class SettingsPanel(AdminPanel):
         form.addRow("Confirm cash over total by", self.cash_confirm_over)
         form.addRow("Currency", self.currency)
         form.addRow("", self.require_customer)
+        form.addRow("Keep the failure log", self.failure_log_days)
         box = QGroupBox("Store settings (apply to every counter)")
         box.setMaximumWidth(560)
         bl = QVBoxLayout(box)
@@ -97,6 +107,7 @@ class SettingsPanel(AdminPanel):
         self.cash_confirm_over.setText(f"{s.cash_confirm_over_total:.2f}")
         self.currency.setCurrentText(s.currency)
         self.require_customer.setChecked(s.require_customer)
+        self.failure_log_days.setValue(s.failure_log_retention_days)
 
     def save(self) -> None:
         try:
@@ -112,6 +123,7 @@ class SettingsPanel(AdminPanel):
             cash_confirm_over_total=self.cash_confirm_over.text().strip(),
             currency=self.currency.currentText(),
             require_customer=self.require_customer.isChecked(),
+            failure_log_retention_days=self.failure_log_days.value(),
         )
         self.status.setText("Saving…")
         self.tasks.write(
