@@ -127,3 +127,25 @@ def test_the_retention_setting_is_bounded(store, manager, days):
         store.settings.update(manager, failure_log_retention_days=days)
     assert err.value.code == ErrorCode.VALIDATION_ERROR
     assert store.settings.get(manager).failure_log_retention_days == 90
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_on_postgresql_the_prune_goes_through_the_owners_function(store, clerk):
+    """pos roles have no DELETE on the log: where pos_prune_failed_operations() exists (the
+    grants install it), pruning calls it instead of deleting itself."""
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    _old_row(store, 1)  # young: only the function (below, a stand-in) would delete it
+    with store.engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE OR REPLACE FUNCTION pos_prune_failed_operations() RETURNS integer"
+                " LANGUAGE sql AS $$ WITH gone AS (DELETE FROM failed_operations"
+                " WHERE operation = 'old.one' RETURNING 1) SELECT count(*)::integer + 1000"
+                " FROM gone $$"
+            )
+        )
+    with Session(store.engine) as session, session.begin():
+        assert failure_log.prune_if_due(session, utcnow(), force=True) == 1001
+    assert _old_count(store) == 0

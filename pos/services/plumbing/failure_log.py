@@ -13,7 +13,9 @@ looking into what went wrong. Without bounds a hostile loop wrote 27,138 rows in
   the bound is approximate, not a lock (a lock here would serialize every refusal).
 - Retention: rows older than the store setting `failure_log_retention_days` (default 90)
   are deleted. The delete runs from this write path at most once per PRUNE_EVERY in each
-  process, so it costs one indexed DELETE an hour, never a scan per failure.
+  process, so it costs one indexed DELETE an hour, never a scan per failure. On PostgreSQL
+  it goes through pos_prune_failed_operations() where that exists: pos roles have no
+  DELETE on the log.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -46,6 +48,7 @@ SUMMARY_MESSAGE = (
 DEFAULT_RETENTION_DAYS = DEFAULT_FAILURE_LOG_RETENTION_DAYS
 MAX_RETENTION_DAYS = MAX_FAILURE_LOG_RETENTION_DAYS
 PRUNE_EVERY = 3600.0  # seconds between two prunes by one process
+PRUNE_FUNCTION = "pos_prune_failed_operations"  # PostgreSQL (pos/security/grants.py)
 
 _pruned_at: dict[str, float] = {}  # database URL -> monotonic time of its last prune
 _prune_lock = threading.Lock()
@@ -136,6 +139,17 @@ def _count_in_summary(
         _insert(session, SUMMARY_OPERATION, first, user_id, counter, now)
 
 
+def _prune_function(session: Session) -> bool:
+    """On PostgreSQL, pos roles may not DELETE from the log (it is evidence): a SECURITY
+    DEFINER function owned by the schema owner deletes only what the retention allows."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    found = session.execute(
+        text("SELECT to_regprocedure(:name) IS NOT NULL"), {"name": f"{PRUNE_FUNCTION}()"}
+    ).scalar_one()
+    return bool(found)
+
+
 def prune_if_due(session: Session, now: datetime, *, force: bool = False) -> int:
     """Delete rows older than the retention setting, at most once per PRUNE_EVERY per
     process and database. Returns the number of rows deleted."""
@@ -149,6 +163,8 @@ def prune_if_due(session: Session, now: datetime, *, force: bool = False) -> int
         # A savepoint: a prune that fails (a lock, a role without the right) must not take
         # the failure being recorded down with it.
         with session.begin_nested():
+            if _prune_function(session):
+                return int(session.execute(text(f"SELECT {PRUNE_FUNCTION}()")).scalar_one())
             days = session.execute(
                 select(StoreSettings.failure_log_retention_days).where(StoreSettings.id == 1)
             ).scalar()
