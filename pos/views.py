@@ -205,6 +205,7 @@ class UserView:
     role: str
     active: bool
     locked_until: datetime | None
+    must_set_password: bool = False  # PostgreSQL: carried over, no login until reset
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,8 @@ class CounterSession(QObject):
         previous = window.actor
         try:
             window.set_actor(actor)
+            if self.store.signs_in_users_itself and self.bus is not None:
+                self.bus.listen_as(actor)  # before the previous clerk's session ends
         finally:
             window.show()  # never leave a running counter without a window
         if previous.session is not actor.session:

@@ -111,6 +111,23 @@ class ChangeBus(QObject):
         if store is not None and _BUSES.get(store) is self:
             del _BUSES[store]
 
+    def listen_as(self, actor: Any) -> None:
+        """Reconnect the listener with `actor`'s own credentials. A PostgreSQL counter
+        keeps none of its own: it listens as whoever is signed in, so after a change of
+        clerk the listener must not hang on the previous clerk's role (deactivate them,
+        and this counter would go offline)."""
+        self._options["actor"] = actor
+        if self._live is None or self._stopped:
+            return
+        if self._unsubscribe_state is not None:
+            self._unsubscribe_state()
+            self._unsubscribe_state = None
+        self._live.stop()
+        self._live = None
+        self.live.start()
+        # Whatever changed while the listener was reconnecting: reload what is shown.
+        self.resyncNeeded.emit()
+
     @property
     def stopped(self) -> bool:
         return self._stopped

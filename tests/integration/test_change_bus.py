@@ -135,3 +135,40 @@ def test_admin_window_hears_the_same_bus(qtbot, monkeypatch, store, manager, mak
         assert threads == [QApplication.instance().thread()]
     finally:
         window.close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_counter_without_credential_listens_as_whoever_is_signed_in(
+    qtbot, db_url: str, store: Store, manager: Actor, clerk: Actor
+) -> None:
+    """A PostgreSQL counter keeps no credential: it listens as the signed-in clerk. After
+    a change of clerk the listener moves to the new one, so deactivating the previous
+    clerk (which ends their connections) leaves this counter online and hearing."""
+    from sqlalchemy.engine import URL, make_url
+
+    full = make_url(db_url)
+    bare = URL.create(full.drivername, host=full.host, port=full.port, database=full.database)
+    store.auth.add_user(manager, "bob", "bob-password", role="clerk")
+    counter_store = open_store(bare.render_as_string())
+    try:
+        assert counter_store.signs_in_users_itself
+        alice = counter_store.auth.login("alice", "alice-password", counter="C9")
+        bus = ChangeBus(counter_store, actor=alice)
+        bus.start()
+        assert bus.live.wait_online(5)
+        bob = counter_store.auth.login("bob", "bob-password", counter="C9")
+        bus.listen_as(bob)
+        assert bus.live.wait_online(5)
+        counter_store.auth.logout(alice)
+        store.auth.update_user(manager, alice.user_id, active=False)  # ends her backends
+        heard: list[Change] = []
+        bus.changed.connect(heard.append)
+        product = store.catalog.add_product(
+            manager, sku="HEAR-1", name="Heard", price="1.00", stock=3
+        )
+        store.inventory.adjust(manager, product.id, 2, "receive")
+        qtbot.waitUntil(lambda: any(product.id in c.ids for c in heard), timeout=5000)
+        assert bus.online
+        bus.stop()
+    finally:
+        counter_store.close()

@@ -258,6 +258,8 @@ def test_an_existing_install_moves_its_users_to_roles_and_new_passwords(
         assert exc.value.code == ErrorCode.NOT_AUTHENTICATED
         setup.auth.reset_password(BOSS, "boss-new-password")  # `pos set-password boss`
         boss = shop.auth.login(BOSS, "boss-new-password")
+        waiting = {u.username: u.must_set_password for u in shop.auth.users(boss)}
+        assert waiting == {ALICE: True, BOSS: False}  # People shows who needs one
         shop.auth.update_user(boss, 2, password="alice-new-password")
         assert shop.auth.login(ALICE, "alice-new-password", counter="C1").role == "clerk"
         shop.close()

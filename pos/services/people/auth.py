@@ -353,11 +353,21 @@ class AuthService:
             require_active_manager(tx, actor)
             # Named columns: pos roles may not read the password column (issue 21).
             rows = tx.session.execute(
-                select(User.id, User.username, User.role, User.active, User.locked_until).order_by(
-                    User.username
-                )
+                select(
+                    User.id,
+                    User.username,
+                    User.role,
+                    User.active,
+                    User.locked_until,
+                    User.must_set_password,
+                ).order_by(User.username)
             )
-            return [UserView(r.id, r.username, r.role, r.active, r.locked_until) for r in rows]
+            return [
+                UserView(
+                    r.id, r.username, r.role, r.active, r.locked_until, bool(r.must_set_password)
+                )
+                for r in rows
+            ]
 
         return self._uow.run(work, operation="auth.users", actor=actor, write=False)
 

@@ -20,7 +20,16 @@ class PeoplePanel(AdminPanel):
             [
                 Column("User", lambda u: u.username),
                 Column("Role", lambda u: u.role),
-                Column("Active", lambda u: "yes" if u.active else "no"),
+                Column(
+                    "Active",
+                    # Carried over from before per-user PostgreSQL roles: signs in only
+                    # after a manager's "Reset password…".
+                    lambda u: (
+                        "needs a new password"
+                        if u.must_set_password
+                        else ("yes" if u.active else "no")
+                    ),
+                ),
                 Column(
                     "Locked until",
                     lambda u: (
@@ -28,7 +37,7 @@ class PeoplePanel(AdminPanel):
                     ),
                 ),
             ],
-            highlight=lambda u: not u.active,
+            highlight=lambda u: not u.active or u.must_set_password,
         )
         self.user_table = table_view(self.users)
         fit_columns(self.user_table, 0)
