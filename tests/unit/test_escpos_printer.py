@@ -220,3 +220,22 @@ def test_missing_usb_serial_and_file_printers_are_clear_errors(tmp_path: Path):
         assert caught.value.code == ErrorCode.DEVICE_ERROR
         assert caught.value.message.startswith(f"The receipt printer ({settings.describe()})")
         assert "cannot be reached" in caught.value.message
+
+
+def test_paid_in_out_hook_opens_the_drawer_and_logs_it(printer, caplog):
+    from pos.devices.printer.drawer import open_for_cash_movement
+
+    caplog.set_level("INFO", logger="pos.devices.drawer")
+    open_for_cash_movement(
+        network(printer), reason="paid_out", amount=Decimal("12.50"), user="clerk", counter="C1"
+    )
+    assert wait_jobs(printer, 1).endswith(DRAWER_KICK + bytes((50, 50)))
+    assert "drawer opened for paid_out of 12.50 by clerk at counter C1" in caplog.text
+    with pytest.raises(PosError):  # no drawer set up: said, not silently skipped
+        open_for_cash_movement(
+            network(printer, drawer=False),
+            reason="paid_in",
+            amount=Decimal("1"),
+            user="clerk",
+            counter="C1",
+        )
