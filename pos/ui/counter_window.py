@@ -509,7 +509,9 @@ class CounterWindow(QMainWindow):
         if self.last_order is None:
             self.notice.info("No sale yet on this screen.")
             return
-        self.dialogs.exec(receipt.preview_dialog(self.last_order, self))
+        dialog = receipt.preview_dialog(self.last_order, self)
+        self.receipt_printing.add_reprint_action(dialog, self.last_order)
+        self.dialogs.exec(dialog)
 
     def reprint_last_receipt(self) -> None:
         if self.last_order is None:

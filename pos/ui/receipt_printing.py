@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QToolBar, QWidget
 
 from pos.devices.printer import jobs
 from pos.devices.printer.drawer import open_without_sale
@@ -89,6 +91,18 @@ class ReceiptPrinting(QObject):
             lambda err: self._fail(f"Receipt not printed: {sentence(err.message)} {REPRINT_HINT}"),
         )
         return True
+
+    def add_reprint_action(self, preview: QWidget, order: OrderView) -> QAction | None:
+        """'Print on the receipt printer' in the last-receipt view's toolbar (when set)."""
+        toolbar = preview.findChild(QToolBar)
+        if not self.enabled or toolbar is None:
+            return None
+        action = QAction("Print on the receipt printer", preview)
+        action.setToolTip(f"Send receipt {order.order_number} to {self.settings.describe()}")
+        action.triggered.connect(lambda _checked=False: self.reprint(order))
+        toolbar.addSeparator()
+        toolbar.addAction(action)
+        return action
 
     def open_drawer(self, actor: Actor) -> None:
         settings, counter = self.settings, actor.counter_code or ""

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolBar
 
 from pos.devices.printer import settings as printer_settings
 from pos.devices.printer.settings import Connection, PrinterSettings
@@ -70,7 +71,7 @@ def test_cash_sale_prints_receipt_barcode_cut_and_opens_the_drawer(
 
 
 def test_printer_gone_mid_sale_sale_completes_message_shows_reprint_works(
-    qtbot, make_window, clerk_actor, gui_store, printer
+    qtbot, make_window, clerk_actor, gui_store, printer, dialogs
 ):
     use_printer(printer.port)
     window = make_window(clerk_actor)
@@ -105,6 +106,21 @@ def test_printer_gone_mid_sale_sale_completes_message_shows_reprint_works(
         # and from the counter's menu (Sale > Reprint last receipt, Ctrl+Shift+R)
         window.actions_by_slot["reprint_last_receipt"].trigger()
         qtbot.waitUntil(lambda: again.job_count() == 2, timeout=10_000)
+        # and from the last-receipt view (Ctrl+R): its toolbar has the receipt printer
+        seen: list[str] = []
+
+        def in_preview(dialog) -> int:
+            toolbar = dialog.findChild(QToolBar)
+            action = next(a for a in toolbar.actions() if "receipt printer" in a.text())
+            seen.append(action.text())
+            action.trigger()
+            return 0
+
+        dialogs.on_exec = in_preview
+        window.preview_last_receipt()
+        assert seen == ["Print on the receipt printer"]
+        qtbot.waitUntil(lambda: again.job_count() == 3, timeout=10_000)
+        assert order.order_number.encode() in again.jobs[2]
     finally:
         again.stop()
 
