@@ -54,11 +54,21 @@ COMMANDS = [
     ["migrate"],
     ["seed-demo"],
     ["add-user", "bob", "--password-stdin"],
+    ["set-password", "bob", "--password-stdin"],
     ["admin"],
     ["gui"],
     ["configure", "--no-test"],
     ["configure"],
 ]
+
+
+def test_every_sub_command_is_tried():
+    import argparse
+
+    from pos.cli import _parser
+
+    (commands,) = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(commands.choices) == {c[0] for c in COMMANDS}
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
