@@ -21,6 +21,10 @@ def write_text_file(path: str | Path) -> Iterator[TextIO]:
         fd, tmp = _create_beside(target)
     except OSError as exc:
         raise _file_error(target, exc) from None
+    except ValueError:  # NUL or a character the file system encoding cannot carry
+        raise PosError(
+            ErrorCode.FILE_ERROR, "That file name cannot be written.", {"path": repr(path)}
+        ) from None
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
             yield fh

@@ -316,3 +316,18 @@ def test_plain_unicode_text_still_works(store, manager, clerk, make_product):
     p = make_product(sku="CAFÉ-1", name="Café crème \u00a0 Ünïcödé 😀 中文 עברית")
     assert store.catalog.find_code(clerk, "CAFÉ-1").id == p.id
     assert [v.id for v in store.catalog.search(clerk, "crème")] == [p.id]
+
+
+@pytest.mark.parametrize("path", ["a\x00b.csv", "\ud800.csv", ""])
+def test_a_path_no_file_can_have_is_refused_not_a_raw_error(store, manager, path, tmp_path):
+    """Paths are not fuzzed (a fuzzer must not create files), but the names no file can
+    have (NUL, an unencodable character, nothing) are refused as a PosError, not the raw
+    ValueError / UnicodeEncodeError the operating system calls raise."""
+    for call in (
+        store.product_io.preview,
+        store.product_io.import_csv,
+        store.product_io.export_csv,
+    ):
+        with pytest.raises(PosError) as err:
+            call(manager, path)
+        assert err.value.code in (ErrorCode.VALIDATION_ERROR, ErrorCode.FILE_ERROR)

@@ -19,6 +19,7 @@ import stat
 from pathlib import Path
 
 from pos.errors import ErrorCode, PosError
+from pos.services.plumbing import validation
 
 _OPEN_FLAGS = (
     os.O_RDONLY
@@ -76,7 +77,7 @@ def read_regular_file(
     path: str | Path, *, max_bytes: int, label: str = "The file", inside: Path | None = None
 ) -> bytes:
     """The bytes of a regular file of at most `max_bytes`, or VALIDATION_ERROR."""
-    target = Path(path)
+    target = validation.file_path(path, label)
     if inside is not None:
         target = real_path_inside(target, inside, label)
     try:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 import uuid
+from pathlib import Path
 from typing import Any
 
 from pos.errors import ErrorCode, PosError
@@ -147,6 +149,26 @@ def secret(value: Any, field: str = "password", *, max_length: int = 1024) -> st
         )
     refuse_hidden(value, field)
     return value
+
+
+def file_path(value: Any, label: str = "The file") -> Path:
+    """A path the operating system can take. File names are not text fields (a name with
+    odd bytes decodes to lone surrogates and is still a real file), so only what no file
+    name can hold is refused: NUL, and characters the file system encoding cannot carry.
+    Without this, os.stat raised a raw ValueError or UnicodeEncodeError."""
+    if not isinstance(value, (str, Path)):
+        raise PosError(ErrorCode.VALIDATION_ERROR, f"{label} must be a path.", {"field": "path"})
+    try:
+        encoded = os.fsencode(value)
+    except UnicodeError:
+        encoded = b"\0"
+    if b"\0" in encoded or not encoded:
+        raise PosError(
+            ErrorCode.VALIDATION_ERROR,
+            f"{label} has a name no file can have (empty, NUL or an unencodable character).",
+            {"field": "path"},
+        )
+    return Path(value)
 
 
 def counter_code(value: Any) -> str:
