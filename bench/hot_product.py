@@ -1,7 +1,12 @@
 """hot_product: N counters add 1 unit of the same product to their cart and take it out again.
 
-Three ways of doing the same work, measured in the same run on the same database:
+Three (on PostgreSQL four) ways of doing the same work, measured in the same run on the
+same database:
 - project: the services (`store.cart.add` / `store.cart.remove`), one call per operation;
+  on PostgreSQL each stock action is one SECURITY DEFINER function call (migration 0011);
+- statements (PostgreSQL): the same services with the plain data-modifying statements the
+  functions replaced (bench/plain_statements.py), so `ratio_vs_statements` is what the
+  functions and their permission checks cost (the two alternate in slices of one run);
 - baseline: plain psycopg (or sqlite3) replaying the exact statements the project sent for
   one add and one remove, in the same transactions, with no ORM and no Python around them;
 - naive: the seed's pattern through the ORM: lock the cart, `SELECT ... FOR UPDATE` the
@@ -79,6 +84,15 @@ def project_worker(
             stats["latencies"].pop()
         stats["statements"], stats["round_trips"] = wire.per_op(before, stats["ops"], store.backend)
         return stats
+
+
+def statements_worker(
+    url: str, product_id: str, counter: str, seconds: float, start: Callable[[], Any]
+) -> dict[str, Any]:
+    from bench.plain_statements import use_plain_statements
+
+    use_plain_statements()  # this process only: workers are spawned
+    return project_worker(url, product_id, counter, seconds, start)
 
 
 def _record_one_pair(url: str, counter: str, pid: uuid.UUID) -> list[list[tuple[str, Any]]]:
@@ -214,7 +228,50 @@ def naive_worker(
         return stats
 
 
-VARIANTS = {"baseline": baseline_worker, "project": project_worker, "naive": naive_worker}
+VARIANTS = {
+    "baseline": baseline_worker,
+    "project": project_worker,
+    "statements": statements_worker,
+    "naive": naive_worker,
+}
+POSTGRES_ONLY = ("statements",)
+# The functions and the statements they replaced are measured in alternating slices of
+# the same run, so a burst of load on a shared machine hits both alike.
+PAIRED = ("project", "statements")
+ROUNDS = 3
+
+
+def _measure(
+    backend: str, counters: int, seconds: float, url: str, product_id: str
+) -> dict[str, dict[str, Any]]:
+    def once(variant: str, span: float) -> dict[str, Any]:
+        return merge(
+            run_counters(VARIANTS[variant], counters, span, url=url, product_id=product_id)
+        )
+
+    out: dict[str, dict[str, Any]] = {}
+    paired = backend == "postgresql"
+    if paired:
+        slices: dict[str, list[dict[str, Any]]] = {v: [] for v in PAIRED}
+        for _ in range(ROUNDS):
+            for variant in PAIRED:
+                slices[variant].append(once(variant, seconds / ROUNDS))
+        out.update({v: _combined(slices[v]) for v in PAIRED})
+    for variant in VARIANTS:
+        if variant in out or (variant in POSTGRES_ONLY and not paired):
+            continue
+        out[variant] = once(variant, seconds)
+    return out
+
+
+def _combined(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Slices of one variant as one measurement: ops and time add up."""
+    merged = dict(parts[0])
+    merged["ops"] = sum(p["ops"] for p in parts)
+    merged["errors"] = sum(p["errors"] for p in parts)
+    merged["elapsed"] = sum(p["elapsed"] for p in parts)
+    merged["latencies"] = [x for p in parts for x in p["latencies"]]
+    return merged
 
 
 def run(
@@ -233,20 +290,24 @@ def run(
                         manager, sku="HOT-1", name="Hot product", price="2.50", stock=HOT_STOCK
                     )
                 measured: dict[str, dict[str, Any]] = {}
-                for variant, worker in VARIANTS.items():
-                    stats = merge(
-                        run_counters(worker, n, seconds, url=url, product_id=str(product.id))
-                    )
+                stats_of = _measure(backend, n, seconds, url, str(product.id))
+                for variant, stats in stats_of.items():
                     checks = common.final_checks(url)
                     measured[variant] = _record(backend, n, seconds, variant, stats, checks)
                 base = measured["baseline"]["ops_per_s"]
                 naive = measured["naive"]["ops_per_s"]
+                plain = measured.get("statements", {}).get("ops_per_s")
                 for record in measured.values():
                     record["baseline_ops_per_s"] = base
                     record["naive_ops_per_s"] = naive
                     record["ratio_vs_baseline"] = common.ratio(record["ops_per_s"], base)
                     record["ratio_vs_naive"] = common.ratio(record["ops_per_s"], naive)
-                for variant in ("project", "baseline", "naive"):
+                    if plain is not None:
+                        record["statements_ops_per_s"] = plain
+                        record["ratio_vs_statements"] = common.ratio(record["ops_per_s"], plain)
+                for variant in ("project", "statements", "baseline", "naive"):
+                    if variant not in measured:
+                        continue
                     records.append(measured[variant])
                     common.emit(measured[variant])
     return records

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from pos.errors import ErrorCode, PosError
-from pos.models import Cart, Order, StockMovement, utcnow
+from pos.models import Cart, Order, utcnow
 from pos.paths import resources_dir
 from pos.services.facade import Store
 from pos.views import Actor
@@ -117,22 +117,15 @@ def _spread_over_days(
 ) -> None:
     """Move the demo orders onto the past `days` days so the reports show a history.
 
-    Demo data only: a direct UPDATE of the timestamps of each order, its cart and the
-    cart's ledger rows (all to the same moment), and of the opening stock this seed
-    received (since `since`) to before the first day. Only rows this seed wrote move;
-    quantities are untouched, so the audit invariants still hold.
+    Demo data only: a direct UPDATE of the timestamps of each order and its cart (all to
+    the same moment); quantities are untouched, so the audit invariants still hold. The
+    stock ledger keeps the times it was written at: it is append-only (on PostgreSQL the
+    database refuses any change), so the demo does not rewrite it. `since` is unused now
+    and kept for callers.
     """
 
     def work(tx: Any) -> None:
         now = utcnow()
-        tx.session.execute(
-            update(StockMovement)
-            .where(
-                StockMovement.reason.in_(("receive", "import")),
-                StockMovement.created_at >= since,
-            )
-            .values(created_at=now - timedelta(days=days + 1))
-        )
         orders = tx.session.execute(
             select(Order.id, Order.cart_id).where(Order.id.in_(order_ids)).order_by(Order.id)
         ).all()
@@ -146,11 +139,6 @@ def _spread_over_days(
                 update(Cart)
                 .where(Cart.id == cart_id)
                 .values(created_at=when, updated_at=when, closed_at=when)
-            )
-            tx.session.execute(
-                update(StockMovement)
-                .where(StockMovement.cart_id == cart_id)
-                .values(created_at=when)
             )
 
     store.uow.run(work, operation="demo.spread_sales")

@@ -15,6 +15,7 @@ from pos.gateway.types import (
     LineCapExceeded,
     NewOrder,
     OrderLine,
+    ReleasedLine,
     StockChange,
 )
 from pos.services.plumbing.uow import Tx
@@ -25,6 +26,7 @@ __all__ = [
     "LineCapExceeded",
     "NewOrder",
     "OrderLine",
+    "ReleasedLine",
     "StockChange",
     "StockGateway",
     "gateway",

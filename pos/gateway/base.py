@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Select
 
-from pos.gateway.types import CartLineChange, Ledger, NewOrder, StockChange
+from pos.gateway.types import CartLineChange, Ledger, NewOrder, ReleasedLine, StockChange
 from pos.services.plumbing.uow import Tx
 
 
@@ -48,9 +48,57 @@ class StockGateway(Protocol):
         """Delete ledger.cart_id's line of the product and give its quantity back (in
         line_quantity), with the ledger row; None if the cart has no such line."""
 
-    def open_stock(self, tx: Tx, quantities: list[tuple[uuid.UUID, int]], now: datetime) -> int:
-        """Set the opening stock of products still at 0; how many rows changed (-1 if the
-        driver cannot tell). The caller writes the ledger rows."""
+    def change_cart_line(
+        self,
+        tx: Tx,
+        product_id: uuid.UUID,
+        diff: int,
+        ledger: Ledger,
+        *,
+        ceiling: int,
+        now: datetime,
+    ) -> StockChange | None:
+        """Move diff units from stock into ledger.cart_id's existing line of the product
+        (diff < 0 gives them back), with the ledger row; None (nothing written) if the cart
+        has no such line or the stock would leave 0..ceiling (or, taking, the product is
+        inactive)."""
+
+    def open_stock(
+        self, tx: Tx, quantities: list[tuple[uuid.UUID, int]], ledger: Ledger, now: datetime
+    ) -> int:
+        """Set the opening stock of products still at 0, each with its ledger row; how many
+        products changed (-1 if the driver cannot tell)."""
+
+    def open_cart(self, tx: Tx, counter_id: int, user_id: int, now: datetime) -> int | None:
+        """Open the counter's cart; None if the counter has an open cart already."""
+
+    def set_cart_fields(self, tx: Tx, cart_id: int, now: datetime, **values: Any) -> None:
+        """Set an open cart's `delivery` and/or `customer_id` (only the ones given)."""
+
+    def release_cart(
+        self, tx: Tx, cart_id: int, ledger: Ledger, now: datetime
+    ) -> list[ReleasedLine]:
+        """Give every line of a locked open cart back to stock (ledger rows with
+        ledger.reason) and mark the cart released; the lines, in ascending product id."""
+
+    def set_prices(
+        self,
+        tx: Tx,
+        prices: Sequence[tuple[uuid.UUID, int]],
+        user_id: int | None,
+        now: datetime,
+        *,
+        bulk_id: uuid.UUID | None = None,
+        note: str = "",
+    ) -> int:
+        """New prices of locked products, each change with its price-history row (the
+        old price as stored); how many prices changed."""
+
+    def held_in_carts(
+        self, tx: Tx, product_id: uuid.UUID, cart_id: int | None
+    ) -> tuple[int, int, int]:
+        """(units in this cart, units in other open carts, how many other open carts):
+        counts only, which a clerk may learn even where other counters' carts are hidden."""
 
     def place_order(self, tx: Tx, order: NewOrder) -> int:
         """Insert the order, its items and payments and close its cart; the order id."""

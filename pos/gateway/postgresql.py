@@ -1,162 +1,136 @@
-"""PostgreSQL side of the stock/order seam: each operation is one statement (one round
-trip) that does the conditional update, the ledger row and the NOTIFY for other counters.
-Shaped so each can become one SECURITY DEFINER function with the same parameters."""
+"""PostgreSQL side of the stock/order seam: each operation is one call (one round trip) of
+a SECURITY DEFINER function (migration 0011) that does the conditional update, the ledger
+row and the NOTIFY for other counters, and checks that the caller may. The pos roles
+cannot write these tables otherwise (pos/security/grants.py)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Boolean, Integer, Select, bindparam, text
 from sqlalchemy.exc import IntegrityError
 
-from pos.gateway.types import CartLineChange, Ledger, LineCapExceeded, NewOrder, StockChange
+from pos.gateway.types import (
+    CartLineChange,
+    Ledger,
+    LineCapExceeded,
+    NewOrder,
+    ReleasedLine,
+    StockChange,
+)
 from pos.models.base import UtcDateTime
 from pos.services.plumbing.uow import Tx
 
+# The statements that wrote these tables directly are now functions (migration 0011,
+# SECURITY DEFINER): the pos roles have no write grants on stock, the ledger, carts,
+# orders or prices, and each function checks who calls it. Still one round trip each.
 _CHANGE = text(
     """
-    WITH changed AS (
-        UPDATE products
-           SET stock_quantity = stock_quantity + CAST(:delta AS INTEGER),
-               updated_at = CAST(:now AS TIMESTAMP)
-         WHERE id = :product_id
-           AND stock_quantity + CAST(:delta AS INTEGER) BETWEEN 0 AND CAST(:ceiling AS INTEGER)
-           AND (active OR NOT CAST(:require_active AS BOOLEAN))
-     RETURNING id, stock_quantity, price_cents, name, sku
-    ), moved AS (
-        INSERT INTO stock_movements
-               (product_id, delta, reason, stock_after, user_id, counter_id,
-                cart_id, order_id, note, created_at)
-        SELECT id, CAST(:delta AS INTEGER), CAST(:reason AS VARCHAR), stock_quantity,
-               CAST(:user_id AS INTEGER), CAST(:counter_id AS INTEGER),
-               CAST(:cart_id AS INTEGER), CAST(:order_id AS INTEGER),
-               CAST(:note AS TEXT), CAST(:now AS TIMESTAMP)
-          FROM changed
-    )
-    SELECT id, stock_quantity, price_cents, name, sku,
-           pg_notify('pos_stock', id::text) AS notified
-      FROM changed
+    SELECT * FROM pos_change_stock(
+        CAST(:product_id AS uuid), CAST(:delta AS integer), CAST(:reason AS varchar),
+        CAST(:user_id AS integer), CAST(:counter_id AS integer), CAST(:cart_id AS integer),
+        CAST(:order_id AS integer), CAST(:note AS text), CAST(:require_active AS boolean),
+        CAST(:ceiling AS integer), CAST(:now AS timestamp))
     """
 )
 
-# Same conditional UPDATE and ledger row, with the cart line written in the same statement:
-# the product row stays locked only from here to COMMIT, which is what limits throughput
+# The product row stays locked only from here to COMMIT, which is what limits throughput
 # when many counters sell the same product.
 _TAKE_FOR_CART = text(
     """
-    WITH changed AS (
-        UPDATE products
-           SET stock_quantity = stock_quantity - CAST(:qty AS INTEGER),
-               updated_at = CAST(:now AS TIMESTAMP)
-         WHERE id = :product_id
-           AND stock_quantity >= CAST(:qty AS INTEGER)
-           AND active
-     RETURNING id, stock_quantity, price_cents, name, sku
-    ), moved AS (
-        INSERT INTO stock_movements
-               (product_id, delta, reason, stock_after, user_id, counter_id,
-                cart_id, order_id, note, created_at)
-        SELECT id, -CAST(:qty AS INTEGER), CAST(:reason AS VARCHAR), stock_quantity,
-               CAST(:user_id AS INTEGER), CAST(:counter_id AS INTEGER),
-               CAST(:cart_id AS INTEGER), NULL, '', CAST(:now AS TIMESTAMP)
-          FROM changed
-    ), line AS (
-        INSERT INTO cart_lines (cart_id, product_id, quantity, unit_price_cents, added_at)
-        SELECT CAST(:cart_id AS INTEGER), id, CAST(:qty AS INTEGER), price_cents,
-               CAST(:now AS TIMESTAMP)
-          FROM changed
-            ON CONFLICT (cart_id, product_id)
-            DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity
-     RETURNING quantity, unit_price_cents
-    )
-    SELECT changed.id, changed.stock_quantity, changed.price_cents, changed.name, changed.sku,
-           line.quantity AS line_quantity, line.unit_price_cents,
-           pg_notify('pos_stock', changed.id::text) AS notified
-      FROM changed, line
+    SELECT id, stock_quantity, price_cents, name, sku, line_quantity, unit_price_cents
+      FROM pos_take_for_cart(
+        CAST(:product_id AS uuid), CAST(:qty AS integer), CAST(:reason AS varchar),
+        CAST(:user_id AS integer), CAST(:counter_id AS integer), CAST(:cart_id AS integer),
+        CAST(:now AS timestamp))
     """
 )
 
 _RETURN_FROM_CART = text(
     """
-    WITH removed AS (
-        DELETE FROM cart_lines
-         WHERE cart_id = CAST(:cart_id AS INTEGER) AND product_id = :product_id
-     RETURNING quantity, unit_price_cents
-    ), changed AS (
-        UPDATE products
-           SET stock_quantity = stock_quantity + removed.quantity,
-               updated_at = CAST(:now AS TIMESTAMP)
-          FROM removed
-         WHERE id = :product_id
-     RETURNING products.id, products.stock_quantity, products.price_cents, products.name,
-               products.sku, removed.quantity AS line_quantity, removed.unit_price_cents
-    ), moved AS (
-        INSERT INTO stock_movements
-               (product_id, delta, reason, stock_after, user_id, counter_id,
-                cart_id, order_id, note, created_at)
-        SELECT id, line_quantity, CAST(:reason AS VARCHAR), stock_quantity,
-               CAST(:user_id AS INTEGER), CAST(:counter_id AS INTEGER),
-               CAST(:cart_id AS INTEGER), NULL, '', CAST(:now AS TIMESTAMP)
-          FROM changed
-    )
-    SELECT id, stock_quantity, price_cents, name, sku, line_quantity, unit_price_cents,
-           pg_notify('pos_stock', id::text) AS notified
-      FROM changed
+    SELECT id, stock_quantity, price_cents, name, sku, line_quantity, unit_price_cents
+      FROM pos_return_from_cart(
+        CAST(:product_id AS uuid), CAST(:reason AS varchar), CAST(:user_id AS integer),
+        CAST(:counter_id AS integer), CAST(:cart_id AS integer), CAST(:now AS timestamp))
+    """
+)
+
+_CHANGE_CART_LINE = text(
+    """
+    SELECT * FROM pos_change_cart_line(
+        CAST(:product_id AS uuid), CAST(:diff AS integer), CAST(:reason AS varchar),
+        CAST(:user_id AS integer), CAST(:counter_id AS integer), CAST(:cart_id AS integer),
+        CAST(:ceiling AS integer), CAST(:now AS timestamp))
     """
 )
 
 _OPEN_STOCK = text(
     """
-    UPDATE products AS p
-       SET stock_quantity = v.qty, updated_at = CAST(:now AS TIMESTAMP)
-      FROM unnest(CAST(:ids AS uuid[]), CAST(:qtys AS integer[])) AS v(id, qty)
-     WHERE p.id = v.id AND p.stock_quantity = 0
+    SELECT pos_open_stock(
+        CAST(:ids AS uuid[]), CAST(:qtys AS integer[]), CAST(:reason AS varchar),
+        CAST(:user_id AS integer), CAST(:counter_id AS integer), CAST(:cart_id AS integer),
+        CAST(:order_id AS integer), CAST(:note AS text), CAST(:now AS timestamp))
     """
 )
 
-# The order, its items, its payments and the cart's new status in one statement.
 _PLACE_ORDER = text(
     """
-    WITH placed AS (
-        INSERT INTO orders (order_number, cart_id, counter_id, user_id, customer_id, delivery,
-                            subtotal_cents, tax_cents, shipping_cents, total_cents,
-                            tendered_cents, change_cents, tax_rate_ppm, currency, created_at)
-        VALUES (:number, :cart_id, :counter_id, :user_id, :customer_id, :delivery,
-                :subtotal, :tax, :shipping, :total, :tendered, :change, :tax_rate_ppm,
-                :currency, :now)
-        RETURNING id
-    ), items AS (
-        INSERT INTO order_items (order_id, product_id, sku, name, unit_price_cents, quantity,
-                                 line_total_cents)
-        SELECT placed.id, x.product_id, x.sku, x.name, x.unit, x.quantity, x.line_total
-          FROM placed,
-               unnest(CAST(:product_ids AS UUID[]), CAST(:skus AS VARCHAR[]),
-                      CAST(:names AS VARCHAR[]), CAST(:units AS BIGINT[]),
-                      CAST(:quantities AS INTEGER[]), CAST(:line_totals AS BIGINT[]))
-                   WITH ORDINALITY AS x(product_id, sku, name, unit, quantity, line_total, n)
-         ORDER BY x.n
-    ), paid AS (
-        INSERT INTO payments (order_id, method, amount_cents)
-        SELECT placed.id, y.method, y.amount
-          FROM placed,
-               unnest(CAST(:methods AS VARCHAR[]), CAST(:amounts AS BIGINT[]))
-                   WITH ORDINALITY AS y(method, amount, n)
-         ORDER BY y.n
-    ), closed AS (
-        UPDATE carts
-           SET status = 'checked_out', closed_at = :now, closed_by = :user_id,
-               updated_at = :now, delivery = :delivery, customer_id = :customer_id
-         WHERE id = :cart_id
-    )
-    SELECT id FROM placed
+    SELECT pos_place_order(
+        CAST(:number AS varchar), CAST(:cart_id AS integer), CAST(:counter_id AS integer),
+        CAST(:user_id AS integer), CAST(:customer_id AS integer),
+        CAST(:delivery AS boolean), CAST(:subtotal AS bigint), CAST(:tax AS bigint),
+        CAST(:shipping AS bigint), CAST(:total AS bigint), CAST(:tendered AS bigint),
+        CAST(:change AS bigint), CAST(:tax_rate_ppm AS integer), CAST(:currency AS varchar),
+        CAST(:now AS timestamp), CAST(:product_ids AS uuid[]), CAST(:skus AS varchar[]),
+        CAST(:names AS varchar[]), CAST(:units AS bigint[]), CAST(:quantities AS integer[]),
+        CAST(:line_totals AS bigint[]), CAST(:methods AS varchar[]),
+        CAST(:amounts AS bigint[]))
     """
 ).bindparams(
     bindparam("now", type_=UtcDateTime()),
     bindparam("delivery", type_=Boolean()),
     bindparam("customer_id", type_=Integer()),
+)
+
+_OPEN_CART = text(
+    """
+    SELECT pos_open_cart(
+        CAST(:counter_id AS integer), CAST(:user_id AS integer), CAST(:now AS timestamp))
+    """
+)
+
+_SET_CART_FIELDS = text(
+    """
+    SELECT pos_set_cart_fields(
+        CAST(:cart_id AS integer), CAST(:set_delivery AS boolean),
+        CAST(:delivery AS boolean), CAST(:set_customer AS boolean),
+        CAST(:customer_id AS integer), CAST(:now AS timestamp))
+    """
+)
+
+_RELEASE_CART = text(
+    """
+    SELECT product_id, line_quantity, unit_price_cents, sku, name, stock_after
+      FROM pos_release_cart(
+        CAST(:cart_id AS integer), CAST(:reason AS varchar), CAST(:user_id AS integer),
+        CAST(:counter_id AS integer), CAST(:note AS text), CAST(:now AS timestamp))
+    """
+)
+
+_SET_PRICES = text(
+    """
+    SELECT pos_set_prices(
+        CAST(:ids AS uuid[]), CAST(:prices AS bigint[]), CAST(:user_id AS integer),
+        CAST(:bulk_id AS uuid), CAST(:note AS text), CAST(:now AS timestamp))
+    """
+)
+
+_HELD_IN_CARTS = text(
+    "SELECT here, elsewhere, other_carts "
+    "FROM pos_held_in_carts(CAST(:product_id AS uuid), CAST(:cart_id AS integer))"
 )
 
 # One statement however many payloads; NOTIFY itself is delivered at COMMIT.
@@ -175,8 +149,13 @@ def _ledger_params(ledger: Ledger, now: datetime) -> dict[str, Any]:
         "cart_id": ledger.cart_id,
         "order_id": ledger.order_id,
         "note": ledger.note,
-        "now": now.replace(tzinfo=None),
+        "now": _naive(now),
     }
+
+
+def _naive(now: datetime) -> datetime:
+    """The columns are timestamp without time zone, holding UTC."""
+    return now.astimezone(UTC).replace(tzinfo=None)
 
 
 def _first(tx: Tx, statement: Any, params: dict[str, Any]) -> Any:
@@ -232,17 +211,84 @@ class PostgresGateway:
         row = _first(tx, _RETURN_FROM_CART, params)
         return _line(row) if row is not None else None
 
-    def open_stock(self, tx: Tx, quantities: list[tuple[uuid.UUID, int]], now: datetime) -> int:
-        # One statement: executemany would be a round trip per row.
-        result = tx.session.connection().execute(
-            _OPEN_STOCK,
+    def change_cart_line(
+        self,
+        tx: Tx,
+        product_id: uuid.UUID,
+        diff: int,
+        ledger: Ledger,
+        *,
+        ceiling: int,
+        now: datetime,
+    ) -> StockChange | None:
+        params = _ledger_params(ledger, now)
+        params.update(product_id=product_id, diff=diff, ceiling=ceiling)
+        row = _first(tx, _CHANGE_CART_LINE, params)
+        return _stock(row) if row is not None else None
+
+    def open_stock(
+        self, tx: Tx, quantities: list[tuple[uuid.UUID, int]], ledger: Ledger, now: datetime
+    ) -> int:
+        # One call for all of them: executemany would be a round trip per row.
+        params = _ledger_params(ledger, now)
+        params.update(ids=[str(pid) for pid, _ in quantities], qtys=[qty for _, qty in quantities])
+        return int(_first(tx, _OPEN_STOCK, params)[0])
+
+    def open_cart(self, tx: Tx, counter_id: int, user_id: int, now: datetime) -> int | None:
+        params = {"counter_id": counter_id, "user_id": user_id, "now": _naive(now)}
+        opened = _first(tx, _OPEN_CART, params)[0]
+        return None if opened is None else int(opened)
+
+    def set_cart_fields(self, tx: Tx, cart_id: int, now: datetime, **values: Any) -> None:
+        unknown = set(values) - {"delivery", "customer_id"}
+        if unknown:
+            raise ValueError(f"not a cart field: {sorted(unknown)}")
+        _first(
+            tx,
+            _SET_CART_FIELDS,
             {
-                "ids": [str(pid) for pid, _ in quantities],
-                "qtys": [qty for _, qty in quantities],
-                "now": now.replace(tzinfo=None),
+                "cart_id": cart_id,
+                "set_delivery": "delivery" in values,
+                "delivery": values.get("delivery"),
+                "set_customer": "customer_id" in values,
+                "customer_id": values.get("customer_id"),
+                "now": _naive(now),
             },
         )
-        return int(result.rowcount)
+
+    def release_cart(
+        self, tx: Tx, cart_id: int, ledger: Ledger, now: datetime
+    ) -> list[ReleasedLine]:
+        params = _ledger_params(ledger, now)
+        params["cart_id"] = cart_id
+        rows = tx.session.connection().execute(_RELEASE_CART, params)
+        return [ReleasedLine(*row) for row in rows]
+
+    def set_prices(
+        self,
+        tx: Tx,
+        prices: Sequence[tuple[uuid.UUID, int]],
+        user_id: int | None,
+        now: datetime,
+        *,
+        bulk_id: uuid.UUID | None = None,
+        note: str = "",
+    ) -> int:
+        params = {
+            "ids": [str(pid) for pid, _ in prices],
+            "prices": [cents for _, cents in prices],
+            "user_id": user_id,
+            "bulk_id": None if bulk_id is None else str(bulk_id),
+            "note": note,
+            "now": _naive(now),
+        }
+        return int(_first(tx, _SET_PRICES, params)[0])
+
+    def held_in_carts(
+        self, tx: Tx, product_id: uuid.UUID, cart_id: int | None
+    ) -> tuple[int, int, int]:
+        row = _first(tx, _HELD_IN_CARTS, {"product_id": product_id, "cart_id": cart_id})
+        return int(row[0]), int(row[1]), int(row[2])
 
     def place_order(self, tx: Tx, order: NewOrder) -> int:
         lines = order.lines
@@ -271,7 +317,7 @@ class PostgresGateway:
             "methods": [m for m, _ in order.payments],
             "amounts": [c for _, c in order.payments],
         }
-        return int(tx.session.execute(_PLACE_ORDER, params).scalar_one())
+        return int(tx.session.connection().execute(_PLACE_ORDER, params).scalar_one())
 
     def notify(self, tx: Tx, channel: str, payloads: Sequence[str]) -> None:
         connection = tx.session.connection()

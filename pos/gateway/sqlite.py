@@ -16,7 +16,9 @@ from sqlalchemy import (
     Select,
     Table,
     bindparam,
+    case,
     delete,
+    func,
     insert,
     literal_column,
     select,
@@ -25,8 +27,24 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from pos.gateway.types import CartLineChange, Ledger, LineCapExceeded, NewOrder, StockChange
-from pos.models import Cart, CartLine, Order, OrderItem, Payment, Product, StockMovement
+from pos.gateway.types import (
+    CartLineChange,
+    Ledger,
+    LineCapExceeded,
+    NewOrder,
+    ReleasedLine,
+    StockChange,
+)
+from pos.models import (
+    Cart,
+    CartLine,
+    Order,
+    OrderItem,
+    Payment,
+    PriceChange,
+    Product,
+    StockMovement,
+)
 from pos.services.plumbing.bounds import MAX_ID
 from pos.services.plumbing.uow import Tx
 
@@ -144,7 +162,31 @@ class SqliteGateway:
             raise RuntimeError(f"cart line of a missing product {product_id}")
         return CartLineChange(change, removed.quantity, removed.unit_price_cents)
 
-    def open_stock(self, tx: Tx, quantities: list[tuple[uuid.UUID, int]], now: datetime) -> int:
+    def change_cart_line(
+        self,
+        tx: Tx,
+        product_id: uuid.UUID,
+        diff: int,
+        ledger: Ledger,
+        *,
+        ceiling: int,
+        now: datetime,
+    ) -> StockChange | None:
+        line = CartLine.cart_id == ledger.cart_id, CartLine.product_id == product_id
+        if tx.session.execute(select(CartLine.id).where(*line)).first() is None:
+            return None
+        change = self.change_stock(
+            tx, product_id, -diff, ledger, require_active=diff > 0, ceiling=ceiling, now=now
+        )
+        if change is not None:
+            tx.session.execute(
+                update(CartLine).where(*line).values(quantity=CartLine.quantity + diff)
+            )
+        return change
+
+    def open_stock(
+        self, tx: Tx, quantities: list[tuple[uuid.UUID, int]], ledger: Ledger, now: datetime
+    ) -> int:
         table = cast(Table, Product.__table__)
         result = tx.session.connection().execute(
             update(table)
@@ -152,7 +194,151 @@ class SqliteGateway:
             .values(stock_quantity=bindparam("qty"), updated_at=now),
             [{"pid": pid, "qty": qty} for pid, qty in quantities],
         )
+        tx.session.execute(
+            insert(StockMovement),
+            [
+                {
+                    "product_id": pid,
+                    "delta": qty,
+                    "reason": ledger.reason,
+                    "stock_after": qty,
+                    "user_id": ledger.user_id,
+                    "counter_id": ledger.counter_id,
+                    "cart_id": ledger.cart_id,
+                    "order_id": ledger.order_id,
+                    "note": ledger.note,
+                    "created_at": now,
+                }
+                for pid, qty in quantities
+            ],
+        )
         return int(result.rowcount)
+
+    def open_cart(self, tx: Tx, counter_id: int, user_id: int, now: datetime) -> int | None:
+        opened = tx.session.execute(
+            tx.upsert(Cart)
+            .values(
+                counter_id=counter_id,
+                user_id=user_id,
+                status="open",
+                delivery=False,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(
+                index_elements=[Cart.counter_id], index_where=text("status = 'open'")
+            )
+            .returning(Cart.id)
+        ).scalar()
+        return None if opened is None else int(opened)
+
+    def set_cart_fields(self, tx: Tx, cart_id: int, now: datetime, **values: Any) -> None:
+        unknown = set(values) - {"delivery", "customer_id"}
+        if unknown:
+            raise ValueError(f"not a cart field: {sorted(unknown)}")
+        tx.session.execute(update(Cart).where(Cart.id == cart_id).values(updated_at=now, **values))
+
+    def release_cart(
+        self, tx: Tx, cart_id: int, ledger: Ledger, now: datetime
+    ) -> list[ReleasedLine]:
+        lines = tx.session.execute(
+            select(CartLine.product_id, CartLine.quantity, CartLine.unit_price_cents)
+            .where(CartLine.cart_id == cart_id)
+            .order_by(CartLine.product_id)
+        ).all()
+        released = []
+        for line in lines:
+            change = self.change_stock(
+                tx,
+                line.product_id,
+                line.quantity,
+                ledger,
+                require_active=False,
+                ceiling=MAX_ID,
+                now=now,
+            )
+            if change is None:  # the line's product vanished: impossible with foreign keys
+                raise RuntimeError(f"cart line of a missing product {line.product_id}")
+            released.append(
+                ReleasedLine(
+                    line.product_id,
+                    line.quantity,
+                    line.unit_price_cents,
+                    change.sku,
+                    change.name,
+                    change.stock_after,
+                )
+            )
+        tx.session.execute(
+            update(Cart)
+            .where(Cart.id == cart_id)
+            .values(status="released", closed_at=now, closed_by=ledger.user_id, updated_at=now)
+        )
+        return released
+
+    def set_prices(
+        self,
+        tx: Tx,
+        prices: Sequence[tuple[uuid.UUID, int]],
+        user_id: int | None,
+        now: datetime,
+        *,
+        bulk_id: uuid.UUID | None = None,
+        note: str = "",
+    ) -> int:
+        wanted = dict(prices)
+        old: dict[uuid.UUID, int] = {}
+        ids = list(wanted)
+        for start in range(0, len(ids), 500):
+            rows = tx.session.execute(
+                select(Product.id, Product.price_cents).where(
+                    Product.id.in_(ids[start : start + 500])
+                )
+            )
+            old.update((pid, cents) for pid, cents in rows)
+        changes = [
+            (pid, old[pid], cents) for pid, cents in prices if pid in old and old[pid] != cents
+        ]
+        if not changes:
+            return 0
+        table = cast(Table, Product.__table__)
+        tx.session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("pid"))
+            .values(price_cents=bindparam("new_price"), updated_at=now),
+            [{"pid": pid, "new_price": new} for pid, _, new in changes],
+        )
+        tx.session.execute(
+            insert(PriceChange),
+            [
+                {
+                    "product_id": pid,
+                    "old_price_cents": before,
+                    "new_price_cents": new,
+                    "user_id": user_id,
+                    "created_at": now,
+                    "bulk_id": bulk_id,
+                    "note": note,
+                }
+                for pid, before, new in changes
+            ],
+        )
+        return len(changes)
+
+    def held_in_carts(
+        self, tx: Tx, product_id: uuid.UUID, cart_id: int | None
+    ) -> tuple[int, int, int]:
+        mine = CartLine.cart_id == (cart_id if cart_id is not None else -1)
+        row = tx.session.execute(
+            select(
+                func.coalesce(func.sum(case((mine, CartLine.quantity), else_=0)), 0),
+                func.coalesce(func.sum(case((mine, 0), else_=CartLine.quantity)), 0),
+                func.count(case((mine, None), else_=CartLine.cart_id)),
+            )
+            .join(Cart, Cart.id == CartLine.cart_id)
+            .where(CartLine.product_id == product_id, Cart.status == "open")
+        ).one()
+        return int(row[0]), int(row[1]), int(row[2])
 
     def place_order(self, tx: Tx, order: NewOrder) -> int:
         order_id = int(

@@ -41,6 +41,18 @@ class CartLineChange:
 
 
 @dataclass(frozen=True)
+class ReleasedLine:
+    """A line of a released cart, as it went back to stock."""
+
+    product_id: uuid.UUID
+    quantity: int
+    unit_price_cents: int
+    sku: str
+    name: str
+    stock_after: int
+
+
+@dataclass(frozen=True)
 class OrderLine:
     product_id: uuid.UUID
     sku: str

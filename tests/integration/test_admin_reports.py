@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import delete, update
-from sqlalchemy.orm import Session
 
 from pos.errors import ErrorCode, PosError
 from pos.models import FailedOperation, Order, StockMovement
 from pos.services.store.reports import write_report_csv
+from tests.integration.helpers import rewriting_history
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def sales(store, manager, clerk, make_product):
         with pytest.raises(PosError):
             store.inventory.adjust(manager, apple.id, -1000)
     now = datetime.now(UTC)
-    with Session(store.engine) as s, s.begin():
+    with rewriting_history(store) as s:
         s.execute(delete(FailedOperation).where(FailedOperation.code != "INSUFFICIENT_STOCK"))
         s.execute(
             update(StockMovement)

@@ -98,14 +98,16 @@ def test_products_admin_is_manager_only(store, manager, clerk, make_product):
 
 
 def test_remove_deletes_unsold_and_deactivates_sold(store, manager, clerk, make_product):
-    unsold = make_product(stock=5)
+    unsold = make_product(stock=0)  # no ledger rows: nothing the deletion would remove
     sold = make_product(stock=5)
     store.cart.add(clerk, sold.id, 1)
     store.checkout.complete(clerk, payments=[("cash", "100.00")])
     assert store.products_admin.ever_sold(manager, sold.id)
     assert not store.products_admin.ever_sold(manager, unsold.id)
+    stocked = make_product(stock=5)  # never sold, but the ledger keeps its rows
     assert store.products_admin.remove(manager, unsold.id) == "deleted"
     assert store.products_admin.remove(manager, sold.id) == "deactivated"
+    assert store.products_admin.remove(manager, stocked.id) == "deactivated"
     assert store.catalog.get(manager, sold.id).active is False
     with pytest.raises(PosError) as info:
         store.catalog.get(manager, unsold.id)

@@ -9,13 +9,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import select, update
 
 from pos.errors import ErrorCode, PosError
 from pos.gateway import gateway
-from pos.models import PriceChange, Product, utcnow
+from pos.models import Product, utcnow
 from pos.money import from_cents, round_half_up
 from pos.services.catalog import rules
 from pos.services.catalog.products import category_id
@@ -26,7 +26,6 @@ from pos.services.plumbing.uow import Tx, UnitOfWork
 from pos.services.selling.stock import Ledger, change_stock
 from pos.views import Actor, PricePreview
 
-_TABLE = cast(Table, Product.__table__)
 MAX_BULK = 100_000
 CHUNK = 500
 MIN_PERCENT = Decimal("-99.99")
@@ -201,26 +200,13 @@ class BulkService:
                 return 0
             bulk_id = uuid.uuid4()
             note = f"bulk change {pct:+f}% on {len(ids)} products"
-            tx.session.connection().execute(
-                update(_TABLE)
-                .where(_TABLE.c.id == bindparam("pid"))
-                .values(price_cents=bindparam("new_price"), updated_at=bindparam("now")),
-                [{"pid": pid, "new_price": new, "now": now} for pid, _, new in changes],
-            )
-            tx.session.execute(
-                insert(PriceChange),
-                [
-                    {
-                        "product_id": pid,
-                        "old_price_cents": old,
-                        "new_price_cents": new,
-                        "user_id": actor.user_id,
-                        "created_at": now,
-                        "bulk_id": bulk_id,
-                        "note": note,
-                    }
-                    for pid, old, new in changes
-                ],
+            gateway(tx).set_prices(
+                tx,
+                [(pid, new) for pid, _, new in changes],
+                actor.user_id,
+                now,
+                bulk_id=bulk_id,
+                note=note,
             )
             notify_products(tx, [c[0] for c in changes])
             return len(changes)

@@ -11,7 +11,8 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, update
 
 from pos.errors import ErrorCode, PosError
-from pos.models import PriceChange, Product
+from pos.gateway import gateway
+from pos.models import Product
 from pos.services.catalog import images
 from pos.services.catalog.csv_checks import Existing, current_stock
 from pos.services.catalog.csv_format import CHUNK, ImportRow, Progress
@@ -137,22 +138,13 @@ def update_existing(
                 "name": r.name,
                 "description": r.description,
                 "category_id": categories[r.category or ""],
-                "price_cents": r.price_cents,
                 "active": r.active,
                 "image": pictures.get(r.line, r.image),
                 "now": now,
             }
         )
         if r.price_cents != old_price:
-            price_changes.append(
-                {
-                    "product_id": pid,
-                    "old_price_cents": old_price,
-                    "new_price_cents": r.price_cents,
-                    "user_id": actor.user_id,
-                    "created_at": now,
-                }
-            )
+            price_changes.append((pid, r.price_cents))
     tx.session.connection().execute(
         update(table)
         .where(table.c.id == bindparam("pid"))
@@ -161,7 +153,6 @@ def update_existing(
             name=bindparam("name"),
             description=bindparam("description"),
             category_id=bindparam("category_id"),
-            price_cents=bindparam("price_cents"),
             active=bindparam("active"),
             image=bindparam("image"),
             updated_at=bindparam("now"),
@@ -180,8 +171,8 @@ def update_existing(
             .values(low_stock_threshold=bindparam("threshold")),
             thresholds,
         )
-    if price_changes:
-        tx.session.execute(insert(PriceChange), price_changes)
+    if price_changes:  # through the gateway, which writes the price-history rows
+        gateway(tx).set_prices(tx, price_changes, actor.user_id, now)
     moved = ignored = 0
     for r in sorted(rows, key=lambda r: existing[r.sku][0]):  # ascending id order
         pid = existing[r.sku][0]

@@ -318,7 +318,11 @@ class CatalogService:
                 raise PosError(
                     ErrorCode.PRODUCT_NOT_FOUND, "Product not found.", {"product_id": str(pid)}
                 )
-            values = dict(fields, updated_at=utcnow())
+            now = utcnow()
+            # The price goes through the gateway, which writes its history row; the other
+            # fields are a plain update (managers may change those directly).
+            values = {k: v for k, v in fields.items() if k != "price_cents"}
+            values["updated_at"] = now
             if category_given:
                 values["category_id"] = category_id(tx, category)
             if image_given:
@@ -326,15 +330,7 @@ class CatalogService:
             _unique_insert(tx, update(Product).where(Product.id == pid).values(**values), fields)
             new_price = fields.get("price_cents")
             if new_price is not None and new_price != old_price:
-                tx.session.execute(
-                    insert(PriceChange).values(
-                        product_id=pid,
-                        old_price_cents=old_price,
-                        new_price_cents=new_price,
-                        user_id=actor.user_id,
-                        created_at=utcnow(),
-                    )
-                )
+                gateway(tx).set_prices(tx, [(pid, new_price)], actor.user_id, now)
             gateway(tx).notify(tx, "pos_product", [str(pid)])
             return load_product(tx, pid)
 

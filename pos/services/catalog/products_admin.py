@@ -216,8 +216,10 @@ class ProductsAdminService:
     def remove(self, actor: Actor, product_id: Any) -> str:
         """Delete a product that was never sold nor put in a cart; otherwise deactivate it.
 
-        Returns "deleted" or "deactivated". A deleted product takes its own ledger rows and
-        price history with it (nothing else refers to it), so the ledger still balances.
+        Returns "deleted" or "deactivated". Only a product without any history is deleted:
+        the stock ledger is append-only (nothing may delete its rows, the database refuses),
+        so a product that ever had stock keeps its rows and is deactivated, as is one whose
+        price history says something.
         """
         pid = validation.product_id(product_id)
 
@@ -230,21 +232,30 @@ class ProductsAdminService:
                 raise PosError(
                     ErrorCode.PRODUCT_NOT_FOUND, "Product not found.", {"product_id": str(pid)}
                 )
-            if _ever_sold(tx, pid):
+            if _ever_sold(tx, pid) or _has_history(tx, pid):
                 tx.session.execute(
                     update(Product)
                     .where(Product.id == pid)
                     .values(active=False, updated_at=utcnow())
                 )
                 return "deactivated"
-            tx.session.execute(delete(StockMovement).where(StockMovement.product_id == pid))
-            tx.session.execute(delete(PriceChange).where(PriceChange.product_id == pid))
             tx.session.execute(delete(Product).where(Product.id == pid))
             return "deleted"
 
         outcome = self._uow.run(work, operation="products_admin.remove", actor=actor)
         self._events.publish(Change(ChangeKind.CATALOG, (pid,)))
         return outcome
+
+
+def _has_history(tx: Tx, pid: uuid.UUID) -> bool:
+    """Ledger rows or price changes: rows the product's deletion would have to remove."""
+    moved = tx.session.execute(
+        select(StockMovement.id).where(StockMovement.product_id == pid).limit(1)
+    ).first()
+    priced = tx.session.execute(
+        select(PriceChange.id).where(PriceChange.product_id == pid).limit(1)
+    ).first()
+    return moved is not None or priced is not None
 
 
 def _ever_sold(tx: Tx, pid: uuid.UUID) -> bool:

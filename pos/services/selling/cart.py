@@ -10,11 +10,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy import text as sql_text
+from sqlalchemy import select
 
 from pos.errors import ErrorCode, PosError
-from pos.gateway import LineCapExceeded
+from pos.gateway import LineCapExceeded, gateway
 from pos.logs import log_cart_action
 from pos.models import MAX_LINE_QUANTITY, Cart, CartLine, Customer, utcnow
 from pos.services.plumbing import bounds, validation
@@ -30,7 +29,7 @@ from pos.services.selling.cart_reads import (
     snapshot,
     with_line,
 )
-from pos.services.selling.stock import Ledger, change_stock, return_from_cart, take_for_cart
+from pos.services.selling.stock import Ledger, change_cart_line, return_from_cart, take_for_cart
 from pos.views import Actor, CartView
 
 
@@ -108,17 +107,8 @@ class CartService:
             if diff == 0:
                 return self._view(tx, actor, cart)
             reason = "cart_add" if diff > 0 else "cart_remove"
-            change_stock(
-                tx,
-                pid,
-                -diff,
-                Ledger(reason, actor.user_id, counter_id, cart_id=cart.id),
-                require_active=diff > 0,
-            )
-            tx.session.execute(
-                update(CartLine)
-                .where(CartLine.cart_id == cart.id, CartLine.product_id == pid)
-                .values(quantity=qty)
+            change_cart_line(
+                tx, pid, diff, Ledger(reason, actor.user_id, counter_id, cart_id=cart.id)
             )
             tx.after_commit(lambda: log_cart_action("update", actor.user_id, pid, qty))
             return self._view(tx, actor, cart)
@@ -159,9 +149,7 @@ class CartService:
             cart = self._lock_or_open(tx, actor, counter_id)
             if values.get("customer_id") is not None:
                 _require_active_customer(tx, values["customer_id"])
-            tx.session.execute(
-                update(Cart).where(Cart.id == cart.id).values(updated_at=utcnow(), **values)
-            )
+            gateway(tx).set_cart_fields(tx, cart.id, utcnow(), **values)
             merged = OpenCart(
                 cart.id,
                 values.get("delivery", cart.delivery),
@@ -192,28 +180,9 @@ class CartService:
         cart = lock_open_cart(tx, counter_id)
         if cart is not None:
             return cart
-        now = utcnow()
         # Two sessions at one counter code may open its cart at the same moment: the second
         # waits for the first, then finds and locks that cart instead of failing.
-        new_id = tx.session.execute(
-            tx.upsert(Cart)
-            .values(
-                counter_id=counter_id,
-                user_id=actor.user_id,
-                status="open",
-                delivery=False,
-                created_at=now,
-                updated_at=now,
-            )
-            .on_conflict_do_nothing(
-                # A literal predicate: with a bound parameter here, PostgreSQL cannot match
-                # the partial index once psycopg prepares the statement (6th execution on a
-                # connection) and the insert fails with InvalidColumnReference.
-                index_elements=[Cart.counter_id],
-                index_where=sql_text("status = 'open'"),
-            )
-            .returning(Cart.id)
-        ).scalar()
+        new_id = gateway(tx).open_cart(tx, counter_id, actor.user_id, utcnow())
         if new_id is None:
             cart = lock_open_cart(tx, counter_id)
             if cart is None:  # opened and closed again in between: vanishingly rare

@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from pos.errors import ErrorCode, PosError
-from pos.gateway import gateway
+from pos.gateway import Ledger, ReleasedLine, gateway
+from pos.logs import log_stock_update
 from pos.models import Cart, CartLine, Counter, Product, StockMovement, User, utcnow
 from pos.money import from_cents
 from pos.services.people.auth import require_active_manager
 from pos.services.plumbing import bounds, validation
 from pos.services.plumbing.events import CARTS_CHANNEL, Change, ChangeKind, EventHub
 from pos.services.plumbing.uow import Tx, UnitOfWork, records_failures
-from pos.services.selling.stock import Ledger, change_stock
 from pos.views import Actor, CartLineView, OpenCartView
 
 
@@ -120,50 +120,29 @@ class CartsAdminService:
                     "That cart is already closed.",
                     {"cart_id": cid, "status": row.status},
                 )
-            # Lock order: cart first (above), then products in ascending id.
-            lines = tx.session.execute(
-                select(
-                    CartLine.product_id,
-                    CartLine.quantity,
-                    CartLine.unit_price_cents,
-                    Product.sku,
-                    Product.name,
-                )
-                .join(Product, Product.id == CartLine.product_id)
-                .where(CartLine.cart_id == cid)
-                .order_by(CartLine.product_id)
-            ).all()
-            views = []
-            for line in lines:
-                change = change_stock(
-                    tx,
-                    line.product_id,
-                    line.quantity,
-                    Ledger(
-                        "cart_release",
-                        actor.user_id,
-                        actor.counter_id,
-                        cart_id=cid,
-                        note=clean_note,
-                    ),
-                )
-                views.append(
-                    CartLineView(
-                        line.product_id,
-                        line.sku,
-                        line.name,
-                        from_cents(line.unit_price_cents),
-                        line.quantity,
-                        from_cents(line.unit_price_cents * line.quantity),
-                        change.stock_after,
-                    )
-                )
+            # Lock order: cart first (above), then products in ascending id (the gateway).
             now = utcnow()
-            tx.session.execute(
-                update(Cart)
-                .where(Cart.id == cid)
-                .values(status="released", closed_at=now, closed_by=actor.user_id, updated_at=now)
+            ledger = Ledger(
+                "cart_release",
+                actor.user_id,
+                actor.counter_id,
+                cart_id=cid,
+                note=clean_note,
             )
+            released = gateway(tx).release_cart(tx, cid, ledger, now)
+            views = [
+                CartLineView(
+                    line.product_id,
+                    line.sku,
+                    line.name,
+                    from_cents(line.unit_price_cents),
+                    line.quantity,
+                    from_cents(line.unit_price_cents * line.quantity),
+                    line.stock_after,
+                )
+                for line in released
+            ]
+            tx.after_commit(lambda: _log_released(released))
             # The counter whose cart this was hears it at once.
             gateway(tx).notify(tx, CARTS_CHANNEL, [str(cid)])
             view = OpenCartView(
@@ -195,3 +174,10 @@ class CartsAdminService:
                 if err.code != ErrorCode.CART_CLOSED:  # checked out meanwhile: fine
                     raise
         return released
+
+
+def _log_released(lines: list[ReleasedLine]) -> None:
+    for line in lines:
+        log_stock_update(
+            line.product_id, line.stock_after - line.quantity, line.stock_after, "cart_release"
+        )

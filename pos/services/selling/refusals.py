@@ -12,10 +12,11 @@ from __future__ import annotations
 import uuid
 from typing import NoReturn
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from pos.errors import ErrorCode, PosError
-from pos.models import Cart, CartLine, Product
+from pos.gateway import gateway
+from pos.models import Product
 from pos.services.plumbing.bounds import MAX_STOCK
 from pos.services.plumbing.uow import Tx
 
@@ -80,15 +81,6 @@ def insufficient_message(
 
 
 def _held_in_carts(tx: Tx, product_id: uuid.UUID, cart_id: int | None) -> tuple[int, int, int]:
-    """(units in this cart, units in other open carts, how many other open carts)."""
-    mine = CartLine.cart_id == (cart_id if cart_id is not None else -1)
-    row = tx.session.execute(
-        select(
-            func.coalesce(func.sum(case((mine, CartLine.quantity), else_=0)), 0),
-            func.coalesce(func.sum(case((mine, 0), else_=CartLine.quantity)), 0),
-            func.count(case((mine, None), else_=CartLine.cart_id)),
-        )
-        .join(Cart, Cart.id == CartLine.cart_id)
-        .where(CartLine.product_id == product_id, Cart.status == "open")
-    ).one()
-    return int(row[0]), int(row[1]), int(row[2])
+    """(units in this cart, units in other open carts, how many other open carts): through
+    the gateway, since on PostgreSQL a clerk cannot read other counters' carts."""
+    return gateway(tx).held_in_carts(tx, product_id, cart_id)

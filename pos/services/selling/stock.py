@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import insert
-
 from pos.errors import ErrorCode, PosError
 from pos.gateway import CartLineChange, Ledger, StockChange, gateway
 from pos.logs import log_stock_update
-from pos.models import StockMovement, utcnow
+from pos.models import utcnow
 from pos.services.plumbing.bounds import MAX_ID, MAX_STOCK
 from pos.services.plumbing.uow import Tx
 from pos.services.selling.refusals import raise_refusal
@@ -26,6 +24,7 @@ __all__ = [
     "CartLineChange",
     "Ledger",
     "StockChange",
+    "change_cart_line",
     "change_stock",
     "open_stock",
     "return_from_cart",
@@ -78,6 +77,19 @@ def take_for_cart(tx: Tx, product_id: uuid.UUID, qty: int, ledger: Ledger) -> Ca
     return taken
 
 
+def change_cart_line(tx: Tx, product_id: uuid.UUID, diff: int, ledger: Ledger) -> StockChange:
+    """Move `diff` units from stock into the ledger's existing cart line of a product (a
+    negative diff gives them back), or raise like change_stock without writing anything."""
+    if diff == 0:
+        raise ValueError("a line change needs a non-zero difference")
+    change = gateway(tx).change_cart_line(
+        tx, product_id, diff, ledger, ceiling=_ceiling(-diff), now=utcnow()
+    )
+    if change is None:
+        raise_refusal(tx, product_id, diff, ledger.cart_id)
+    return _logged(tx, change, -diff, ledger.reason)
+
+
 def return_from_cart(tx: Tx, product_id: uuid.UUID, ledger: Ledger) -> CartLineChange | None:
     """Delete the ledger's cart line of a product and give its quantity back (in
     line_quantity); None if the cart had no such line (nothing written)."""
@@ -99,37 +111,18 @@ def _logged(tx: Tx, change: StockChange, delta: int, reason: str) -> StockChange
 
 def open_stock(tx: Tx, quantities: list[tuple[uuid.UUID, int]], ledger: Ledger) -> None:
     """Opening stock of products created in this same transaction (stock 0, no other
-    counter can see them yet): batched UPDATEs and ledger rows, a log line each. A CSV of
+    counter can see them yet): batched, with their ledger rows, a log line each. A CSV of
     10,000 new products is a few statements instead of 20,000 round trips; a product
     whose stock is no longer 0 is refused (its ledger row would be wrong)."""
     if not quantities:
         return
     if any(qty <= 0 for _, qty in quantities):
         raise ValueError("opening stock must be positive")
-    now = utcnow()
-    moved = gateway(tx).open_stock(tx, quantities, now)
+    moved = gateway(tx).open_stock(tx, quantities, ledger, utcnow())
     if moved >= 0 and moved != len(quantities):
         raise PosError(
             ErrorCode.VALIDATION_ERROR, "Opening stock is only for products without stock."
         )
-    tx.session.execute(
-        insert(StockMovement),
-        [
-            {
-                "product_id": pid,
-                "delta": qty,
-                "reason": ledger.reason,
-                "stock_after": qty,
-                "user_id": ledger.user_id,
-                "counter_id": ledger.counter_id,
-                "cart_id": ledger.cart_id,
-                "order_id": ledger.order_id,
-                "note": ledger.note,
-                "created_at": now,
-            }
-            for pid, qty in quantities
-        ],
-    )
 
     def log_lines() -> None:
         for pid, qty in quantities:
