@@ -144,12 +144,20 @@ def _migrate(url: str) -> None:
 
 
 @contextlib.contextmanager
-def counter_session(url: str, counter: str) -> Iterator[tuple[Store, WireCounter, Any]]:
-    """One counter process: its own store with every SQL statement counted, signed in."""
+def counter_session(
+    url: str, counter: str, *, as_owner: bool = False
+) -> Iterator[tuple[Store, WireCounter, Any]]:
+    """One counter process: its own store with every SQL statement counted, signed in.
+
+    as_owner: the clerk's work runs on the store's own (the bench's owner) connection, as
+    every counter's did before per-user roles: what the plain-statements variant needs."""
     store = open_store(url)
     try:
         wire = WireCounter()
         clerk = clerk_login(store, counter)
+        if as_owner and clerk.session.login.engine is not None:
+            clerk.session.login.dispose()
+            clerk.session.login.engine = clerk.session.login.read_engine = None
         # PostgreSQL: the clerk's work runs on their own role's connections.
         wire.attach(store.uow.engine_for(clerk))
         yield store, wire, clerk

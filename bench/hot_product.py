@@ -3,10 +3,12 @@
 Three (on PostgreSQL four) ways of doing the same work, measured in the same run on the
 same database:
 - project: the services (`store.cart.add` / `store.cart.remove`), one call per operation;
-  on PostgreSQL each stock action is one SECURITY DEFINER function call (migration 0011);
+  on PostgreSQL each stock action is one SECURITY DEFINER function call (migration 0011),
+  on the clerk's own role (so with every permission check a real counter pays);
 - statements (PostgreSQL): the same services with the plain data-modifying statements the
-  functions replaced (bench/plain_statements.py), so `ratio_vs_statements` is what the
-  functions and their permission checks cost (the two alternate in slices of one run);
+  functions replaced (bench/plain_statements.py) on the owner's connection, as before
+  per-user roles, so `ratio_vs_statements` is what the functions and their permission
+  checks cost (the two alternate in slices of one run);
 - baseline: plain psycopg (or sqlite3) replaying the exact statements the project sent for
   one add and one remove, in the same transactions, with no ORM and no Python around them;
 - naive: the seed's pattern through the ORM: lock the cart, `SELECT ... FOR UPDATE` the
@@ -62,9 +64,14 @@ def _loop(seconds: float, start: Callable[[], Any], op: Callable[[int], None]) -
 
 
 def project_worker(
-    url: str, product_id: str, counter: str, seconds: float, start: Callable[[], Any]
+    url: str,
+    product_id: str,
+    counter: str,
+    seconds: float,
+    start: Callable[[], Any],
+    as_owner: bool = False,
 ) -> dict[str, Any]:
-    with common.counter_session(url, counter) as (store, wire, actor):
+    with common.counter_session(url, counter, as_owner=as_owner) as (store, wire, actor):
         pid = uuid.UUID(product_id)
         for _ in range(WARM_UP):
             store.cart.add(actor, pid, 1)
@@ -92,7 +99,9 @@ def statements_worker(
     from bench.plain_statements import use_plain_statements
 
     use_plain_statements()  # this process only: workers are spawned
-    return project_worker(url, product_id, counter, seconds, start)
+    # The statements need write grants no pos role has: the owner's connection, as every
+    # counter used before per-user roles.
+    return project_worker(url, product_id, counter, seconds, start, as_owner=True)
 
 
 def _record_one_pair(url: str, counter: str, pid: uuid.UUID) -> list[list[tuple[str, Any]]]:

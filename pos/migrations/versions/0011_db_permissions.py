@@ -13,13 +13,14 @@ grants and row-level security:
 - the owner's members (superusers, `pos migrate`, scripts, the tests' bootstrap) may do
   anything, as with a direct statement;
 - a manager any cart and the manager-only operations (stock outside carts, prices);
-- a clerk only open carts of the counter signed in at (pos_session_counter()).
+- a clerk only open carts of a counter they hold an open sign-in session at
+  (pos_session_counters()).
 Ledger rows are signed coalesce(pos_current_user_id(), p_user_id): a pos user signs as
 themselves whatever the app passes; only owner scripts pass an id.
 
 The ledger is append-only for everyone: a trigger refuses UPDATE, DELETE and TRUNCATE.
-Carts and cart lines get row-level security: a clerk sees (and locks) only the own
-counter's; managers see all. A product is born with no stock (stock arrives with its ledger
+Carts and cart lines get row-level security: a clerk sees (and locks) only the carts of
+the counters they are signed in at; managers see all. A product is born with no stock (stock arrives with its ledger
 row through a function), enforced by a trigger for everyone but the owner.
 
 Refusals a caller diagnoses (not enough stock, no such line) return no row, as the plain
@@ -53,6 +54,16 @@ BEGIN
     END IF;
     RETURN pos_current_role();  -- 'clerk' | 'manager', NULL for inactive or unknown
 END $$""",
+    # Every counter the caller holds an open sign-in session at (a user may be signed in
+    # at more than one; pos_session_counter() is only the latest).
+    "pos_session_counters()": f"""
+CREATE OR REPLACE FUNCTION pos_session_counters() RETURNS integer[]
+LANGUAGE sql STABLE {_DEFINER} AS $$
+    SELECT coalesce(array_agg(s.counter_id), '{{}}')
+      FROM user_sessions AS s
+     WHERE s.user_id = pos_current_user_id() AND s.ended_at IS NULL
+       AND s.counter_id IS NOT NULL
+$$""",
     "pos_require_cart(integer)": f"""
 CREATE OR REPLACE FUNCTION pos_require_cart(p_cart_id integer) RETURNS text
 LANGUAGE plpgsql STABLE {_DEFINER} AS $$
@@ -74,7 +85,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = 'pos:FORBIDDEN',
               DETAIL = format('Cart %s is not an open cart.', p_cart_id);
     END IF;
-    IF kind <> 'manager' AND cart_counter IS DISTINCT FROM pos_session_counter() THEN
+    IF kind <> 'manager' AND NOT cart_counter = ANY (pos_session_counters()) THEN
         RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = 'pos:FORBIDDEN',
               DETAIL = format('Cart %s belongs to another counter.', p_cart_id);
     END IF;
@@ -400,7 +411,7 @@ DECLARE
     opened integer;
 BEGIN
     IF kind IS NULL OR (kind = 'clerk'
-            AND p_counter_id IS DISTINCT FROM pos_session_counter()) THEN
+            AND NOT coalesce(p_counter_id = ANY (pos_session_counters()), false)) THEN
         RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = 'pos:FORBIDDEN',
               DETAIL = 'A clerk opens carts only at the own counter.';
     END IF;
@@ -571,7 +582,7 @@ TRIGGERS_UP = (
 RLS_UP = (
     "ALTER TABLE carts ENABLE ROW LEVEL SECURITY",
     """CREATE POLICY carts_own_counter ON carts
-       USING (counter_id = (SELECT pos_session_counter())
+       USING (counter_id IN (SELECT unnest(pos_session_counters()))
               OR (SELECT pos_current_role()) = 'manager')""",
     "ALTER TABLE cart_lines ENABLE ROW LEVEL SECURITY",
     # The sub-select on carts runs under carts' own policy.
