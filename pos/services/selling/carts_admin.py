@@ -109,6 +109,9 @@ class CartsAdminService:
                 .with_for_update(of=Cart)
             ).first()
             if row is None:
+                # On PostgreSQL a clerk cannot see other counters' carts at all: unseen is
+                # "not yours" unless a manager (who sees every cart) finds nothing.
+                require_active_manager(tx, actor)
                 raise PosError(
                     ErrorCode.CART_NOT_FOUND, "That cart does not exist.", {"cart_id": cid}
                 )

@@ -185,7 +185,7 @@ class CheckoutService:
             .where(Cart.id == cart_id)
             .with_for_update()
         ).first()
-        if row is None:
+        if row is None:  # on PostgreSQL also another counter's cart, which a clerk cannot see
             raise PosError(
                 ErrorCode.CART_NOT_FOUND, "That cart does not exist.", {"cart_id": cart_id}
             )
