@@ -3,7 +3,7 @@
 Three (on PostgreSQL four) ways of doing the same work, measured in the same run on the
 same database:
 - project: the services (`store.cart.add` / `store.cart.remove`), one call per operation;
-  on PostgreSQL each stock action is one SECURITY DEFINER function call (migration 0011),
+  on PostgreSQL each stock action is one SECURITY DEFINER function call (migration 0013),
   on the clerk's own role (so with every permission check a real counter pays);
 - statements (PostgreSQL): the same services with the plain data-modifying statements the
   functions replaced (bench/plain_statements.py) on the owner's connection, as before

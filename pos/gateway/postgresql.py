@@ -1,5 +1,5 @@
 """PostgreSQL side of the stock/order seam: each operation is one call (one round trip) of
-a SECURITY DEFINER function (migration 0011) that does the conditional update, the ledger
+a SECURITY DEFINER function (migration 0013) that does the conditional update, the ledger
 row and the NOTIFY for other counters, and checks that the caller may. The pos roles
 cannot write these tables otherwise (pos/security/grants.py)."""
 
@@ -24,7 +24,7 @@ from pos.gateway.types import (
 from pos.models.base import UtcDateTime
 from pos.services.plumbing.uow import Tx
 
-# The statements that wrote these tables directly are now functions (migration 0011,
+# The statements that wrote these tables directly are now functions (migration 0013,
 # SECURITY DEFINER): the pos roles have no write grants on stock, the ledger, carts,
 # orders or prices, and each function checks who calls it. Still one round trip each.
 _CHANGE = text(

@@ -7,7 +7,7 @@ is a member of the clerk group, so it holds every clerk grant too.
 
 What the groups may not do is the point: no pos role writes stock, the ledger, carts,
 cart lines, orders, order items, payments or prices directly. Those change only through
-the SECURITY DEFINER functions of migration 0011, which check the caller, sign the ledger
+the SECURITY DEFINER functions of migration 0013, which check the caller, sign the ledger
 with the caller's own user and keep the ledger append-only. A clerk reads what the counter
 needs; managers write the catalog (not its stock or prices), customers and settings. No
 pos role reads users.password_hash.
