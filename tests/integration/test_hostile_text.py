@@ -56,6 +56,8 @@ HOSTILE_TEXT = st.one_of(
         st.text(max_size=6),
     ),
     st.sampled_from(["", " ", "P1", "p1", "P1\u200b", "\x00", "a" * 300, "x\u202egnp.exe"]),
+    # Lengths around every column's limit (3, 16, 22, 32, 40, 64, 80, 120, 200, 255).
+    st.integers(1, 320).map(lambda n: "L" * n),
 )
 
 
@@ -252,6 +254,26 @@ def test_hostile_text_fails_only_with_pos_error_and_writes_nothing(store, world)
         except Exception as exc:  # collect all, report once
             failures[name] = f"{type(exc).__name__}: {str(exc)[:400]}"
     assert not failures, "\n".join(f"{k}: {v}" for k, v in failures.items())
+    assert _longer_than_their_column(store) == []
+
+
+def _longer_than_their_column(store) -> list[str]:
+    """Text stored beyond its VARCHAR(n): PostgreSQL refuses it (a DATABASE_ERROR), SQLite
+    keeps it, so the services must bound every text in code (issue 21: SQLite held a
+    46-character order number in VARCHAR(40))."""
+    from sqlalchemy import String, func, select
+
+    from pos.models import Base
+
+    found = []
+    with store.engine.connect() as conn:
+        for table in Base.metadata.tables.values():
+            for column in table.columns:
+                if isinstance(column.type, String) and column.type.length:
+                    longest = conn.execute(select(func.max(func.length(column)))).scalar()
+                    if longest is not None and longest > column.type.length:
+                        found.append(f"{table.name}.{column.name}: {longest}")
+    return found
 
 
 # Where the value is not free text but one of a few words (a role, a sort, a currency, a
