@@ -214,3 +214,20 @@ def test_csv_case_twins_are_line_errors_not_database_errors(store, manager, make
         {"line": 2, "reason": "barcode already belongs to product 'HOLDER'"}
     ]
     assert snapshot(store) == before
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_pos_migrate_prints_every_rename(empty_db_url, capsys):
+    from pos.cli import main
+
+    store = open_store(empty_db_url)
+    try:
+        schema.upgrade(store.engine, _revision_before_case_insensitive_codes())
+        with store.engine.begin() as conn:
+            conn.execute(sa.insert(PRODUCTS), [_product(1, "P1"), _product(2, "p1")])
+    finally:
+        store.close()
+    assert main(["migrate", "--database", empty_db_url]) == 0
+    out = capsys.readouterr().out
+    assert "renamed: products 00000000-0000-0000-0000-000000000002: SKU 'p1' equals another" in out
+    assert "-> 'p1~2'" in out

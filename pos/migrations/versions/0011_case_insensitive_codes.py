@@ -28,6 +28,7 @@ database), ASCII letters on SQLite.
 
 import logging
 import unicodedata
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -76,8 +77,18 @@ def _empty_replacement(code: Code, row_id: object) -> str | None:
     if code.column == "barcode":
         return None
     if code.table == "products":
-        return f"SKU-{str(row_id).replace('-', '')[:8].upper()}"
+        return f"SKU-{_shown(row_id).replace('-', '')[:8].upper()}"
     return f"user-{row_id}"
+
+
+def _shown(row_id: object) -> str:
+    """A product id as the admin window shows it (SQLite stores it as bare hex)."""
+    if isinstance(row_id, int):
+        return str(row_id)
+    try:
+        return str(uuid.UUID(str(row_id)))
+    except ValueError:
+        return str(row_id)
 
 
 def _lower(conn: sa.Connection, value: str) -> str:
@@ -123,7 +134,7 @@ def _make_unique(conn: sa.Connection, code: Code) -> list[str]:
             # Clear it first: the old unique constraints still hold until step 2 is done.
             _set(conn, code, row_id, None if code.column == "barcode" else f"\x01tmp{row_id}")
             notes.append(
-                f"{code.table} {row_id}: {code.label} {value!r} had invisible characters"
+                f"{code.table} {_shown(row_id)}: {code.label} {value!r} had invisible characters"
                 f" -> {replacement!r}"
             )
             if replacement is None:
@@ -140,7 +151,7 @@ def _make_unique(conn: sa.Connection, code: Code) -> list[str]:
         if key in kept:
             final = _renamed(conn, code, value, taken)
             notes.append(
-                f"{code.table} {row_id}: {code.label} {value!r} equals another but for case"
+                f"{code.table} {_shown(row_id)}: {code.label} {value!r} equals another but for case"
                 f" -> {final!r}"
             )
         kept.add(key)
