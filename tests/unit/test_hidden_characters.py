@@ -93,3 +93,10 @@ def test_the_default_counter_code_from_a_long_host_name_is_short_enough(monkeypa
 
     monkeypatch.setattr(config.socket, "gethostname", lambda: "a" * 63 + ".example.com")
     assert len(config.default_counter_code()) == COUNTER_CODE_MAX
+
+
+@pytest.mark.parametrize("value", [b"P1", bytearray(b"P1"), ["P1"], ("P1",), {"P1": 1}])
+def test_bytes_and_containers_are_not_text(value):
+    with pytest.raises(PosError) as err:
+        validation.text(value, "SKU", max_length=64)
+    assert err.value.code == ErrorCode.VALIDATION_ERROR

@@ -1,4 +1,5 @@
-"""Input checks shared by services: ids, quantities, roles, plain text fields."""
+"""Input checks shared by services: ids, quantities, roles, plain text fields (bounded, no
+control or invisible characters), passwords, counter codes and file paths."""
 
 from __future__ import annotations
 
@@ -107,6 +108,9 @@ def text(
 ) -> str:
     """Text a user typed, stripped, within max_length characters and free of control and
     invisible characters (multiline=True allows tab and line breaks: notes, descriptions)."""
+    if isinstance(value, (bytes, bytearray, memoryview, list, tuple, dict, set)):
+        # str() would store "b'P1'" or "['x']": a caller's mistake, not text a user typed.
+        raise PosError(ErrorCode.VALIDATION_ERROR, f"{field} must be text.", {"field": field})
     cleaned = "" if value is None else str(value).strip()
     if required and not cleaned:
         raise PosError(ErrorCode.VALIDATION_ERROR, f"{field} is required.", {"field": field})
