@@ -24,6 +24,7 @@ from pos import config
 from pos.connection_check import ConnectionCheck, check_connection
 from pos.errors import PosError
 from pos.limits import COUNTER_CODE_MAX
+from pos.services.plumbing import validation
 from pos.ui.login_dialog import plain_label
 from pos.ui.style import app_icon, fix_minimum_size
 from pos.ui.worker import TaskRunner
@@ -134,6 +135,12 @@ class ConnectionDialog(QDialog):
         if config.url_has_password(url):
             self.show_status(NO_PASSWORD_IN_URL, ok=False)
             self.database.setFocus()
+            return False
+        try:  # the same rule sign-in applies: refused here, not at the first sign-in
+            code = validation.counter_code(code)
+        except PosError as err:
+            self.show_status(err.message, ok=False)
+            self.counter.setFocus()
             return False
         self.show_status("Testing the connection\u2026", ok=True)
         self._runner.submit(

@@ -124,6 +124,19 @@ def test_empty_fields_are_refused_before_any_check(make_dialog):
     assert dialog.status.text() == "Enter this counter's code."
 
 
+@pytest.mark.parametrize("code", ["C\u200b1", "C\x001"])
+def test_a_counter_code_sign_in_would_refuse_is_refused_before_any_check(make_dialog, code):
+    dialog = make_dialog(
+        checker=lambda url: pytest.fail("no check expected"),
+        saver=lambda **v: pytest.fail("must not save"),
+    )
+    dialog.database.setText("sqlite:///x.db")
+    dialog.counter.setText(code)
+    assert dialog.save() is False
+    assert "invisible or control character" in dialog.status.text()
+    assert dialog.counter.maxLength() == 22  # longer codes cannot even be typed
+
+
 def test_a_url_with_a_password_is_refused_before_any_check(make_dialog):
     dialog = make_dialog(
         checker=lambda url: pytest.fail("no check expected"),
