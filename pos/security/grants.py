@@ -57,10 +57,8 @@ CLERK_TABLES = (
     Grant("failed_operations", "UPDATE", columns=("occurrences",)),
     Grant("users", "SELECT", all_but=("password_hash",)),
     Grant("customers", "SELECT"),
-    # Signing in at a counter registers it (upsert on code).
+    # Signing in at a counter registers it: pos_sign_in (SECURITY DEFINER) does the upsert.
     Grant("counters", "SELECT"),
-    Grant("counters", "INSERT", columns=("code", "created_at", "last_seen_at")),
-    Grant("counters", "UPDATE", columns=("last_seen_at",)),
     # Row-level security keeps a clerk to the own counter's carts and lines. UPDATE of
     # one timestamp is what SELECT ... FOR UPDATE needs to lock the cart row first.
     Grant("carts", "SELECT"),
