@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import PlatformDirs
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from pos import private_files
@@ -193,6 +193,26 @@ def url_has_password(url: str) -> bool:
         credentials = url.split("//", 1)[-1].rpartition("@")[0]
         return ":" in credentials
     return bool(parsed.password) or "password" in parsed.query
+
+
+def without_password(url: str) -> str:
+    """The URL as given, minus any password (for showing and saving)."""
+    if not url_has_password(url):
+        return url
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return "(not a database URL)"
+    # URL.set(password=None) keeps the old one: build it again without.
+    bare = URL.create(
+        parsed.drivername,
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query={k: v for k, v in parsed.query.items() if k != "password"},
+    )
+    return bare.render_as_string(hide_password=False)
 
 
 def save_password(url: str, password: str) -> Path:

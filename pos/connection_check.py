@@ -41,7 +41,13 @@ def diagnose(err: PosError) -> str:
 def describe_failure(exc: BaseException) -> str:
     """Turn a driver error into what an installer needs to know."""
     text = str(getattr(exc, "orig", exc)).lower()
-    if "password authentication failed" in text or "no password supplied" in text:
+    if "no password supplied" in text:
+        return (
+            "The server wants a password and none was given: keep it in a libpq password "
+            "file (`pos configure --password-stdin` saves it in pos's own, mode 0600), or "
+            "let `pos migrate` / `pos configure` ask for it (--ask-password)."
+        )
+    if "password authentication failed" in text:
         return "The server refused the user name or password."
     if "does not exist" in text and "database" in text:
         return "The server has no database of that name (create it first)."

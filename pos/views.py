@@ -229,6 +229,8 @@ class StoreSettingsView:
     cash_confirm_over_total: Decimal
     # failed_operations rows older than this are pruned (pos.services.plumbing.failure_log)
     failure_log_retention_days: int = 90
+    # Clerks may sign in with a PIN of 4-5 digits (else 6+ characters for everyone).
+    allow_pins: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from pos.models.base import Base, utcnow
 from pos.models.catalog import Category, PriceChange, Product, ProductImage
 from pos.models.ledger import CART_REASONS, MOVEMENT_REASONS, FailedOperation, StockMovement
-from pos.models.people import ROLES, Approval, Counter, Customer, User, UserSession
+from pos.models.people import ROLES, Approval, Counter, Customer, SignInFailure, User, UserSession
 from pos.models.sales import MAX_LINE_QUANTITY, Cart, CartLine, Order, OrderItem, Payment
 from pos.models.store import StoreSettings
 
@@ -26,6 +26,7 @@ __all__ = [
     "Product",
     "ProductImage",
     "ROLES",
+    "SignInFailure",
     "StockMovement",
     "StoreSettings",
     "User",

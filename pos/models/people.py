@@ -80,3 +80,16 @@ class Counter(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SignInFailure(Base):
+    """Failed sign-ins per typed name, known or not (so the delays reveal nothing about
+    which names exist). name_key is a digest of the case-folded name: any text fits, and
+    nobody reads names someone tried from this table. See pos/services/people/lockout.py."""
+
+    __tablename__ = "sign_in_failures"
+
+    name_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Integer, String, text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pos.models.base import Base
@@ -39,3 +40,6 @@ class StoreSettings(Base):
         default=DEFAULT_FAILURE_LOG_RETENTION_DAYS,
         server_default=text(str(DEFAULT_FAILURE_LOG_RETENTION_DAYS)),
     )
+    # Clerks may sign in with a PIN (4-5 digits) instead of a 6+ character password; off
+    # by default, and when on every name gets the stronger sign-in delays (lockout.py).
+    allow_pins: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())

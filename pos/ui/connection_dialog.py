@@ -68,7 +68,9 @@ class ConnectionDialog(QDialog):
             "muted",
         )
         intro.setWordWrap(True)
-        self.database = QLineEdit(current.database_url)
+        # An older settings file may still hold a password: never put it on screen (saving
+        # from here keeps the URL without it; the password belongs in ~/.pgpass).
+        self.database = QLineEdit(config.without_password(current.database_url))
         self.database.setPlaceholderText("postgresql://user@server/database")
         self.database.setAccessibleName("Database URL")
         self.counter = QLineEdit(current.counter_code)

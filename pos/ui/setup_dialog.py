@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from pos.demo import seed_demo
 from pos.errors import PosError
 from pos.services.facade import Store
-from pos.services.people.auth import MIN_PASSWORD
+from pos.services.people.secret_rules import MIN_PASSWORD, hint
 from pos.ui.dialogs import Dialogs
 from pos.ui.login_dialog import plain_label
 from pos.ui.style import app_icon, fix_minimum_size
@@ -53,17 +53,16 @@ class SetupDialog(QDialog):
         intro.setWordWrap(True)
         self.username = QLineEdit("manager")
         self.username.setAccessibleName("Manager user name")
-        self.password = _secret_field("Password", f"At least {MIN_PASSWORD['manager']} characters")
+        self.password = _secret_field("Password", hint("manager"))
         self.repeat = _secret_field("Repeat password")
 
         self.clerk = QCheckBox("Also create the first &clerk (who sells at the counter)")
         self.clerk.setChecked(True)
         self.clerk_username = QLineEdit("clerk")
         self.clerk_username.setAccessibleName("Clerk user name")
-        self.clerk_pin = _secret_field(
-            "Clerk PIN or password", f"At least {MIN_PASSWORD['clerk']} characters (a PIN is fine)"
-        )
-        self.clerk_repeat = _secret_field("Repeat clerk PIN")
+        # A new store allows no PINs (a manager may turn them on in the store settings).
+        self.clerk_pin = _secret_field("Clerk password", hint("clerk"))
+        self.clerk_repeat = _secret_field("Repeat clerk password")
         self.demo = QCheckBox("Load the &demo catalog (products with pictures)")
         self.demo.setChecked(True)
         self.error = plain_label("", "formError")
@@ -77,8 +76,8 @@ class SetupDialog(QDialog):
         form.addRow("&Repeat", self.repeat)
         form.addRow(self.clerk)  # one form, so both groups' fields line up
         form.addRow("Cler&k name", self.clerk_username)
-        form.addRow("Clerk P&IN", self.clerk_pin)
-        form.addRow("Repea&t PIN", self.clerk_repeat)
+        form.addRow("Clerk pass&word", self.clerk_pin)
+        form.addRow("Repea&t", self.clerk_repeat)
         form.addRow(self.demo)
         self._clerk_fields = (self.clerk_username, self.clerk_pin, self.clerk_repeat)
         self.clerk.toggled.connect(self._clerk_toggled)
@@ -119,9 +118,9 @@ class SetupDialog(QDialog):
         if name.casefold() == self.username.text().strip().casefold():
             return "The clerk needs a user name of their own."
         if self.clerk_pin.text() != self.clerk_repeat.text():
-            return "The two clerk PINs differ."
+            return "The two clerk passwords differ."
         if len(self.clerk_pin.text()) < MIN_PASSWORD["clerk"]:
-            return f"A clerk PIN needs at least {MIN_PASSWORD['clerk']} characters."
+            return f"A clerk password needs at least {MIN_PASSWORD['clerk']} characters."
         return None
 
     def create_store(self) -> bool:

@@ -19,7 +19,7 @@ from pos.ui.dialogs import Dialogs
 from pos.views import Actor, ProductView
 
 MANAGER_PASSWORD = "manager-pass-1"
-CLERK_PASSWORD = "1234"
+CLERK_PASSWORD = "135790"
 COUNTER = "C1"
 
 

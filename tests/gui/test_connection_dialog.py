@@ -156,3 +156,11 @@ def test_markup_in_a_message_stays_literal(qtbot, make_dialog):
     wait_idle(qtbot, dialog)
     assert dialog.status.text() == text
     assert dialog.status.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_a_password_left_in_old_settings_is_never_shown(make_dialog):
+    path = config.settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"database_url": "postgresql://shop:hunter22@db/pos"}))
+    dialog = make_dialog()
+    assert dialog.database.text() == "postgresql://shop@db/pos"

@@ -18,7 +18,7 @@ def empty_store(tmp_path):
     store.close()
 
 
-def fill(dialog: SetupDialog, *, clerk_pin: str = "2468", clerk_repeat: str | None = None):
+def fill(dialog: SetupDialog, *, clerk_pin: str = "246810", clerk_repeat: str | None = None):
     dialog.password.setText("owner-password")
     dialog.repeat.setText("owner-password")
     dialog.clerk_username.setText("sam")
@@ -35,7 +35,7 @@ def test_first_run_creates_manager_clerk_and_demo_and_says_so(qtbot, empty_store
 
     dialogs.on_exec = answer
     assert run_first_setup(empty_store, dialogs) == "sam"  # the counter opens for the clerk
-    clerk = empty_store.auth.login("sam", "2468", counter="C1")
+    clerk = empty_store.auth.login("sam", "246810", counter="C1")
     assert not clerk.is_manager
     assert empty_store.auth.login("manager", "owner-password").is_manager
     kind, title, text = dialogs.messages[-1]
@@ -50,9 +50,9 @@ def test_first_run_creates_manager_clerk_and_demo_and_says_so(qtbot, empty_store
 def test_clerk_pins_that_differ_create_nothing(qtbot, empty_store):
     dialog = SetupDialog(empty_store)
     qtbot.addWidget(dialog)
-    fill(dialog, clerk_pin="2468", clerk_repeat="2469")
+    fill(dialog, clerk_pin="246810", clerk_repeat="246811")
     assert not dialog.create_store()
-    assert dialog.error.text() == "The two clerk PINs differ."
+    assert dialog.error.text() == "The two clerk passwords differ."
     assert not empty_store.auth.has_users()
 
 
@@ -61,7 +61,7 @@ def test_a_short_clerk_pin_is_refused_before_anything_is_made(qtbot, empty_store
     qtbot.addWidget(dialog)
     fill(dialog, clerk_pin="12")
     assert not dialog.create_store()
-    assert "at least 4" in dialog.error.text()
+    assert "at least 6" in dialog.error.text()
     assert not empty_store.auth.has_users()
 
 
@@ -87,4 +87,4 @@ def test_a_failed_step_is_not_repeated_on_retry(qtbot, empty_store):
     assert dialog.error.isVisibleTo(dialog)
     dialog.clerk_username.setText("sam")
     assert dialog.create_store()  # the manager made the first time is kept, not re-made
-    assert empty_store.auth.login("sam", "2468").username == "sam"
+    assert empty_store.auth.login("sam", "246810").username == "sam"

@@ -1,10 +1,8 @@
-from datetime import timedelta
-
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from pos.errors import ErrorCode, PosError
-from pos.models import User, utcnow
+from pos.models import User
 from pos.services.people.passwords import hash_password, verify_password
 
 
@@ -30,22 +28,6 @@ def test_bootstrap_only_once(store, manager):
     with pytest.raises(PosError) as exc:
         store.auth.bootstrap_manager("again", "another-long-password")
     assert exc.value.code == ErrorCode.ALREADY_INITIALIZED
-
-
-# App-level passwords are SQLite's; PostgreSQL checks its roles' passwords itself (SCRAM),
-# tested against a private cluster in test_pg_roles.py (the shared test server trusts all).
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_lockout_after_five_failures_and_expiry(store, clerk):
-    for _ in range(5):
-        with pytest.raises(PosError) as exc:
-            store.auth.login("alice", "nope", counter="C1")
-        assert exc.value.code == ErrorCode.NOT_AUTHENTICATED
-    with pytest.raises(PosError) as exc:
-        store.auth.login("alice", "alice-password", counter="C1")  # right password, still locked
-    assert exc.value.code == ErrorCode.ACCOUNT_LOCKED
-    with store.engine.begin() as conn:  # five minutes pass
-        conn.execute(update(User).values(locked_until=utcnow() - timedelta(seconds=1)))
-    assert store.auth.login("alice", "alice-password", counter="C1").username == "alice"
 
 
 def test_deactivated_user_cannot_sign_in_or_check_out(store, manager, clerk, make_product):

@@ -6,12 +6,13 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from sqlalchemy import create_engine, text, update
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from pos.errors import ErrorCode, PosError
-from pos.models import User, utcnow
+from pos.models import utcnow
 from pos.services.people import auth as auth_module
+from pos.services.people import lockout
 from tests.conftest import CLERK_PASSWORD
 
 
@@ -59,23 +60,23 @@ def test_password_check_holds_no_lock(store, clerk, db_url, monkeypatch):
 # App-level passwords are SQLite's; PostgreSQL checks its roles' passwords itself (SCRAM),
 # tested against a private cluster in test_pg_roles.py (the shared test server trusts all).
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_a_lockout_landing_during_the_check_refuses_the_right_password(store, clerk, monkeypatch):
+def test_a_wait_starting_during_the_check_refuses_the_right_password(store, clerk, monkeypatch):
     real_verify = auth_module.verify_password
 
     def verify(password: str, stored: str) -> bool:
-        # Another counter's fifth wrong guess commits while this check runs.
-        with store.engine.begin() as conn:
-            conn.execute(
-                update(User)
-                .where(User.id == clerk.user_id)
-                .values(locked_until=utcnow() + auth_module.LOCKOUT)
-            )
+        # Another counter's third wrong guess commits while this check runs.
+        def three_failures(tx):
+            for _ in range(lockout.PASSWORDS.free_failures):
+                lockout.book_failure(tx, "alice", utcnow(), lockout.PASSWORDS)
+
+        store.uow.run(three_failures, operation="test.other_counter")
         return real_verify(password, stored)
 
     monkeypatch.setattr(auth_module, "verify_password", verify)
     with pytest.raises(PosError) as exc:
         store.auth.login("alice", CLERK_PASSWORD, counter="C1")
-    assert exc.value.code == ErrorCode.ACCOUNT_LOCKED
+    assert exc.value.code == ErrorCode.NOT_AUTHENTICATED
+    assert exc.value.details["retry_after_seconds"] == 2
 
 
 # App-level passwords are SQLite's; PostgreSQL checks its roles' passwords itself (SCRAM),

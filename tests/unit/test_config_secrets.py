@@ -112,3 +112,30 @@ def test_a_database_the_user_placed_elsewhere_keeps_its_mode(tmp_path):
     os.chmod(db, 0o640)
     private_files.prepare_sqlite_file(db, own_folder=config.data_dir())
     assert _mode(db) == 0o640
+
+
+def test_the_live_listener_reads_the_same_passfile():
+    from sqlalchemy.engine import make_url
+
+    from pos.services.plumbing.live import conninfo_from_url
+
+    url = make_url("postgresql+psycopg://owner@db/pos")
+    assert "passfile" not in conninfo_from_url(url)
+    config.save_password("postgresql://owner@db/pos", "secret")
+    info = conninfo_from_url(url)
+    assert f"passfile={config.passfile_path()}" in info and "secret" not in info
+
+
+def test_without_password_strips_it_for_showing_and_saving():
+    assert config.without_password("postgresql://shop@db/pos") == "postgresql://shop@db/pos"
+    assert config.without_password("postgresql://shop:pw@db/pos") == "postgresql://shop@db/pos"
+    assert "pw" not in config.without_password("postgresql://shop@db/pos?password=pw&x=1")
+
+
+def test_a_server_that_wants_a_password_says_where_to_put_it():
+    from pos.connection_check import describe_failure
+
+    message = describe_failure(Exception("connection failed: fe_sendauth: no password supplied"))
+    assert "wants a password" in message and "--password-stdin" in message
+    refused = describe_failure(Exception('password authentication failed for user "owner"'))
+    assert refused == "The server refused the user name or password."

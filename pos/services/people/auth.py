@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, func, insert, select, update
@@ -12,6 +13,8 @@ from pos.errors import ErrorCode, PosError
 from pos.gateway import gateway
 from pos.gateway.identity_postgresql import postgres_roles
 from pos.models import ROLES, Approval, Cart, CartLine, Counter, User, UserSession, utcnow
+from pos.services.people import lockout, secret_rules
+from pos.services.people.local_delays import LocalDelays
 from pos.services.people.passwords import (
     hash_password,
     needs_rehash,
@@ -33,20 +36,14 @@ _LOGIN_COLUMNS = select(
     User.locked_until,
 )
 APPROVAL_VALID = timedelta(minutes=5)  # pos_use_approval says the same on PostgreSQL
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=5)
-MIN_PASSWORD = {"manager": 8, "clerk": 4}  # clerks may use a PIN
+MIN_PASSWORD = secret_rules.MIN_PASSWORD  # the rules live in secret_rules.py
 
 
-def _check_password(password: Any, role: str) -> str:
-    password = validation.secret(password)
-    if len(password) < MIN_PASSWORD[role]:
-        raise PosError(
-            ErrorCode.VALIDATION_ERROR,
-            f"A {role} password needs at least {MIN_PASSWORD[role]} characters.",
-            {"field": "password"},
-        )
-    return password
+def _check_password(password: Any, role: str) -> tuple[str, bool]:
+    """The password and whether it is a clerk PIN (then the caller's transaction must
+    call secret_rules.require_pins_allowed)."""
+    pin = secret_rules.check_shape(password, role)
+    return str(password), pin
 
 
 def _check_role(role: Any) -> str:
@@ -57,18 +54,6 @@ def _check_role(role: Any) -> str:
             {"field": "role", "allowed": list(ROLES)},
         )
     return str(role)
-
-
-def _locked_out(user: Any) -> PosError | None:
-    now = utcnow()
-    if user.locked_until is None or user.locked_until <= now:
-        return None
-    minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-    return PosError(
-        ErrorCode.ACCOUNT_LOCKED,
-        f"Too many failed sign-ins; try again in {minutes} minute{'' if minutes == 1 else 's'}.",
-        {"locked_until": user.locked_until.isoformat()},
-    )
 
 
 def require_active_manager(tx: Tx, actor: Actor) -> None:
@@ -92,9 +77,15 @@ def counter_id_for(tx: Tx, code: str) -> int:
 
 @records_failures("auth")
 class AuthService:
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Callable[[], datetime] = utcnow) -> None:
         self._uow = uow
         self._roles = postgres_roles(uow)
+        # When sign-in waits start and end (lockout.py); tests set a clock they move.
+        self.clock = clock
+        # PostgreSQL checks passwords itself and a refused one never opens a connection,
+        # so the waits are counted here, per typed name (lockout.py's rule and answers).
+        self._delays = LocalDelays()
+        self._policy_seen: lockout.Policy | None = None
 
     def has_users(self) -> bool:
         return bool(
@@ -115,7 +106,7 @@ class AuthService:
         """The first account of a new store, signed in; refused once any user exists.
         On PostgreSQL this needs the schema owner's (or a superuser's) connection."""
         name = validation.text(username, "user name", max_length=64)
-        secret = _check_password(password, "manager")
+        secret, _ = _check_password(password, "manager")
         hashed = hash_password(secret) if self._roles is None else ""
 
         def work(tx: Tx) -> None:
@@ -137,11 +128,13 @@ class AuthService:
     def add_user(self, actor: Actor, username: str, password: str, role: str = "clerk") -> UserView:
         name = validation.text(username, "user name", max_length=64)
         role = _check_role(role)
-        secret = _check_password(password, role)
+        secret, pin = _check_password(password, role)
         hashed = hash_password(secret) if self._roles is None else ""
 
         def work(tx: Tx) -> UserView:
             require_active_manager(tx, actor)
+            if pin:
+                secret_rules.require_pins_allowed(tx)
             if self._roles is not None:
                 uid = self._roles.create_user(tx, name, secret, role)
                 return UserView(uid, name, role, True, None)
@@ -172,8 +165,13 @@ class AuthService:
         secret = validation.secret("" if password is None else password)
         code = validation.counter_code(counter) if counter else None
         approval = _approval_token(approver)
-        if self._roles is not None:
-            return self._roles.login(name, secret, code, approval)
+        roles = self._roles
+        if roles is not None:
+            actor = self._checked_by_postgres(
+                name, "auth.login", lambda: roles.login(name, secret, code, approval)
+            )
+            self._remember_policy(actor)  # for the waits of later refusals here
+            return actor
         user_id = self._verify(name, secret, "auth.login")
         token = new_token()
 
@@ -186,14 +184,53 @@ class AuthService:
         handle = self._uow.sessions.issue(SessionHandle(user_id, counter_id, Login(), token))
         return Actor(user_id, uname, role, counter_id, code, session=handle)
 
+    def _checked_by_postgres(
+        self, name: str, operation: str, connect: Callable[[], Actor]
+    ) -> Actor:
+        """PostgreSQL checks the password (a connection as the user's role); the waits of
+        lockout.py are applied here first and counted here (in this process) on a refusal,
+        the same for every name."""
+        wait = self._delays.waiting(name, self.clock())
+        if wait is not None:
+            self._uow.record_failure(operation, wait, None)
+            raise wait
+        try:
+            actor = connect()
+        except PosError as err:
+            if err.code != ErrorCode.NOT_AUTHENTICATED:
+                raise
+            refusal = self._delays.book_failure(name, self.clock(), self._local_policy())
+            self._uow.record_failure(operation, refusal, None)
+            raise refusal from None
+        self._delays.forget(name)
+        return actor
+
+    def _local_policy(self) -> lockout.Policy:
+        # A refused sign-in has no connection to read the store's PIN setting with (a
+        # counter holds no credential): the last one a signed-in user read, else the
+        # stronger policy.
+        return self._policy_seen or lockout.PINS
+
+    def _remember_policy(self, actor: Actor) -> None:
+        try:
+            self._policy_seen = self._uow.run(
+                lockout.policy_for, operation="auth.policy", actor=actor, write=False
+            )
+        except PosError:
+            self._policy_seen = None
+
     def _verify(self, name: str, secret: str, operation: str) -> int:
         """Check a password (SQLite). The deliberately slow check (Argon2id) runs outside
         any transaction: holding the user's row lock (or SQLite's database-wide write lock)
         through it would queue every other counter behind one sign-in. The outcome is then
-        booked under the row lock, so parallel wrong guesses each count towards the
-        lock-out, and a lock-out that lands meanwhile still refuses a right password."""
+        booked under the row locks, so parallel wrong guesses each count, and a wait that
+        starts meanwhile still refuses a right password. Unknown names, inactive users and
+        wrong passwords take the same steps and get the same answers (lockout.py)."""
 
-        def read(tx: Tx) -> tuple[int, str] | PosError:
+        def read(tx: Tx) -> tuple[int, str] | PosError | None:
+            wait = lockout.waiting(tx, name, self.clock())
+            if wait is not None:
+                return wait
             # Named columns (here and below): this also runs on a database one migration
             # behind (a manager signing in to upgrade it), and pos roles may not read
             # password_hash on PostgreSQL (where this is not used). Unique whatever the
@@ -201,46 +238,37 @@ class AuthService:
             user = tx.session.execute(
                 _LOGIN_COLUMNS.where(func.lower(User.username) == func.lower(name))
             ).first()
-            if user is None or not user.active:
-                return _bad_credentials()
-            locked = _locked_out(user)
-            return locked if locked is not None else (user.id, user.password_hash)
+            return None if user is None or not user.active else (user.id, user.password_hash)
 
         seen = self._uow.run(read, operation=operation, write=False)
-        if isinstance(seen, PosError):
-            if seen.code != ErrorCode.ACCOUNT_LOCKED:
-                verify_dummy(secret)  # unknown names take as long as known ones
+        if isinstance(seen, PosError):  # refused before any password is checked
             self._uow.record_failure(operation, seen, None)
             raise seen
-        user_id, stored = seen
-        correct = verify_password(secret, stored)
+        if seen is None:
+            verify_dummy(secret)  # unknown names take as long as known ones
+            user_id, stored, correct = 0, "", False
+        else:
+            user_id, stored = seen
+            correct = verify_password(secret, stored)
         upgraded = hash_password(secret) if correct and needs_rehash(stored) else None
 
         def book(tx: Tx) -> int | PosError:
+            now = self.clock()
             user = tx.session.execute(
                 _LOGIN_COLUMNS.where(User.id == user_id).with_for_update(key_share=True)
             ).first()
-            if user is None or not user.active or user.password_hash != stored:
-                # Removed, deactivated or given a new password while we checked the old one.
-                return _bad_credentials()
-            locked = _locked_out(user)
-            if locked is not None:
-                return locked
-            booked = update(User).where(User.id == user_id)
-            if not correct:
-                # Commit the failure count (returned, not raised) so the lock-out sticks.
-                failures = user.failed_logins + 1
-                if failures >= MAX_FAILED_LOGINS:
-                    tx.session.execute(
-                        booked.values(failed_logins=0, locked_until=utcnow() + LOCKOUT)
-                    )
-                else:
-                    tx.session.execute(booked.values(failed_logins=failures))
-                return _bad_credentials()
-            values: dict[str, Any] = {"failed_logins": 0, "locked_until": None}
+            wait = lockout.waiting(tx, name, now, lock=True)
+            if wait is not None:
+                return wait
+            if user is None or not user.active or user.password_hash != stored or not correct:
+                # Unknown, wrong, or removed / deactivated / given a new password while we
+                # checked the old one. Returned, not raised, so the count is committed.
+                return lockout.book_failure(tx, name, now)
+            lockout.forget(tx, name)
             if upgraded is not None:  # scrypt or older parameters: upgrade now
-                values["password_hash"] = upgraded
-            tx.session.execute(booked.values(**values))
+                tx.session.execute(
+                    update(User).where(User.id == user_id).values(password_hash=upgraded)
+                )
             return int(user.id)
 
         result = self._uow.run(book, operation=operation)
@@ -270,8 +298,11 @@ class AuthService:
         SQLite: Argon2id) and the approval is recorded as the manager's."""
         name = validation.text(username, "user name", max_length=64, required=False)
         secret = validation.secret("" if password is None else password)
-        if self._roles is not None:
-            return self._roles.authorize(name, secret)
+        roles = self._roles
+        if roles is not None:
+            return self._checked_by_postgres(
+                name, "auth.authorize", lambda: roles.authorize(name, secret)
+            )
         user_id = self._verify(name, secret, "auth.authorize")
         token = new_token()
 
@@ -337,15 +368,32 @@ class AuthService:
             ).first()
             if row is None:
                 raise PosError(ErrorCode.NOT_FOUND, "User not found.", {"username": name})
-            secret = _check_password(password, row.role)
+            secret, pin = _check_password(password, row.role)
+            if pin:
+                secret_rules.require_pins_allowed(tx)
             if self._roles is not None:
                 self._roles.update_user(
                     tx, row.id, row.username, role=None, active=None, password=secret
                 )
             else:
                 _update_user_row(tx, row.id, role=None, active=None, password=secret)
+            self._forget_waits(tx, row.username)
 
         self._uow.run(work, operation="auth.reset_password")
+
+    def _waits(self, tx: Tx, names: list[str]) -> dict[str, datetime]:
+        """Until when each name waits after failed sign-ins: the booked waits (SQLite), or
+        this process's own (PostgreSQL, where they are counted per counter)."""
+        now = self.clock()
+        if self._roles is None:
+            return lockout.retry_times(tx, names, now)
+        return self._delays.retry_times(names, now)
+
+    def _forget_waits(self, tx: Tx, name: str) -> None:
+        if self._roles is None:
+            lockout.forget(tx, name)
+        else:
+            self._delays.forget(name)
 
     # -- user management (managers) ------------------------------------------------
     def users(self, actor: Actor) -> list[UserView]:
@@ -358,13 +406,18 @@ class AuthService:
                     User.username,
                     User.role,
                     User.active,
-                    User.locked_until,
                     User.must_set_password,
                 ).order_by(User.username)
-            )
+            ).all()
+            waits = self._waits(tx, [r.username for r in rows])
             return [
                 UserView(
-                    r.id, r.username, r.role, r.active, r.locked_until, bool(r.must_set_password)
+                    r.id,
+                    r.username,
+                    r.role,
+                    r.active,
+                    waits.get(r.username),
+                    bool(r.must_set_password),
                 )
                 for r in rows
             ]
@@ -395,19 +448,28 @@ class AuthService:
                 raise PosError(
                     ErrorCode.VALIDATION_ERROR, "You cannot deactivate or demote yourself."
                 )
-            secret = _check_password(password, role or row.role) if password is not None else None
+            secret, pin = (
+                _check_password(password, role or row.role)
+                if password is not None
+                else (None, False)
+            )
+            if pin:
+                secret_rules.require_pins_allowed(tx)
             if self._roles is not None:
                 self._roles.update_user(
                     tx, row.id, row.username, role=role, active=active, password=secret
                 )
             else:
                 _update_user_row(tx, row.id, role=role, active=active, password=secret)
+            if secret is not None:
+                self._forget_waits(tx, row.username)  # a new password: no wait left
             user = tx.session.execute(
-                select(User.id, User.username, User.role, User.active, User.locked_until).where(
-                    User.id == user_id
-                )
+                select(User.id, User.username, User.role, User.active).where(User.id == user_id)
             ).one()
-            return UserView(user.id, user.username, user.role, user.active, user.locked_until)
+            waits = self._waits(tx, [user.username])
+            return UserView(
+                user.id, user.username, user.role, user.active, waits.get(user.username)
+            )
 
         return self._uow.run(work, operation="auth.update_user", actor=actor)
 

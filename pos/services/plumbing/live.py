@@ -33,6 +33,7 @@ from psycopg.conninfo import make_conninfo
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL
 
+from pos import config
 from pos.db import PG_TCP_OPTIONS
 from pos.services.plumbing.events import CARTS_CHANNEL, Change, ChangeKind, EventHub
 
@@ -147,6 +148,8 @@ def conninfo_from_url(url: URL, *, application_name: str | None = None) -> str:
         "dbname": url.database,
         "user": url.username,
         "password": url.password,
+        # The same password file as the pool's connections (pos/db.py), else none.
+        "passfile": config.libpq_passfile(),
     }
     for key, value in url.query.items():
         params[key] = value if isinstance(value, str) else value[-1]

@@ -31,6 +31,7 @@ def load_settings(tx: Tx) -> StoreSettingsView:
         require_customer=row.require_customer,
         cash_confirm_over_total=from_cents(row.cash_confirm_over_total_cents),
         failure_log_retention_days=row.failure_log_retention_days,
+        allow_pins=row.allow_pins,
     )
 
 
@@ -76,6 +77,11 @@ class SettingsService:
                 )
             elif key == "require_customer":
                 values["require_customer"] = bool(value)
+            elif key == "allow_pins":
+                # Clerk PINs of 4-5 digits; on, every name gets the stronger sign-in
+                # delays (people/lockout.py). Existing PINs keep working when it goes off
+                # until changed; new ones are refused.
+                values["allow_pins"] = _flag(value, "allow_pins")
             else:
                 raise PosError(ErrorCode.VALIDATION_ERROR, f"Unknown setting {key!r}.")
 
@@ -107,3 +113,14 @@ def _cash_confirm_bound(value: Any) -> int:
             {"field": "cash_confirm_over_total", "value": str(value)},
         )
     return cents
+
+
+def _flag(value: Any, field: str) -> bool:
+    # A security switch takes a real boolean: "false" or 0.5 must not turn it on.
+    if not isinstance(value, bool):
+        raise PosError(
+            ErrorCode.VALIDATION_ERROR,
+            f"{field} must be true or false.",
+            {"field": field, "value": str(value)[:40]},
+        )
+    return value

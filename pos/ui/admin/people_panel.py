@@ -30,10 +30,11 @@ class PeoplePanel(AdminPanel):
                         else ("yes" if u.active else "no")
                     ),
                 ),
+                # After failed sign-ins a name waits (lockout.py); a new password ends it.
                 Column(
-                    "Locked until",
+                    "Sign-in waits until",
                     lambda u: (
-                        u.locked_until.astimezone().strftime("%H:%M") if u.locked_until else ""
+                        u.locked_until.astimezone().strftime("%H:%M:%S") if u.locked_until else ""
                     ),
                 ),
             ],
@@ -119,7 +120,12 @@ class PeoplePanel(AdminPanel):
         if not name:
             return
         role = self.dialogs.ask_text(self, "Add user", "Role (clerk or manager):", "clerk")
-        password = self.dialogs.ask_secret(self, "Add user", "Password (clerks: 4+, managers: 8+):")
+        password = self.dialogs.ask_secret(
+            self,
+            "Add user",
+            "Password (6+ characters, managers 8+; a clerk PIN of 4–5 digits where the store "
+            "allows PINs):",
+        )
         if role and password:
             self.write(
                 lambda: self.store.auth.add_user(self.actor, name, password, role.strip()),

@@ -51,6 +51,12 @@ class SettingsPanel(AdminPanel):
             "Refused and failed operations (the Reports tab's failure counts) are deleted "
             "after this many days"
         )
+        self.allow_pins = QCheckBox("Clerks may sign in with a PIN (4–5 digits)")
+        self.allow_pins.setToolTip(
+            "Off: every password has at least 6 characters. On: clerks may use a short "
+            "PIN instead, and every sign-in name waits after 2 failed tries (up to 15 "
+            "minutes) instead of 3 (up to 5 minutes)."
+        )
         self.status = plain_label("")
         save = QPushButton("Save")
         save.clicked.connect(self.save)
@@ -63,6 +69,7 @@ class SettingsPanel(AdminPanel):
         form.addRow("Currency", self.currency)
         form.addRow("", self.require_customer)
         form.addRow("Keep the failure log", self.failure_log_days)
+        form.addRow("", self.allow_pins)
         box = QGroupBox("Store settings (apply to every counter)")
         box.setMaximumWidth(560)
         bl = QVBoxLayout(box)
@@ -108,6 +115,7 @@ class SettingsPanel(AdminPanel):
         self.currency.setCurrentText(s.currency)
         self.require_customer.setChecked(s.require_customer)
         self.failure_log_days.setValue(s.failure_log_retention_days)
+        self.allow_pins.setChecked(s.allow_pins)
 
     def save(self) -> None:
         try:
@@ -124,6 +132,7 @@ class SettingsPanel(AdminPanel):
             currency=self.currency.currentText(),
             require_customer=self.require_customer.isChecked(),
             failure_log_retention_days=self.failure_log_days.value(),
+            allow_pins=self.allow_pins.isChecked(),
         )
         self.status.setText("Saving…")
         self.tasks.write(

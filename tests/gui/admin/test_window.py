@@ -227,10 +227,10 @@ def test_settings_and_people(qtbot, admin, gui_store, manager_actor, admin_dialo
     assert "number" in panel.status.text()
     admin.tabs.setCurrentIndex(3)
     qtbot.waitUntil(lambda: admin.people.users.rowCount() == 2)
-    admin_dialogs.answers = ["dora", "clerk", "9876"]
+    admin_dialogs.answers = ["dora", "clerk", "987654"]
     admin.people.add_user()
     qtbot.waitUntil(lambda: admin.people.users.rowCount() == 3)
-    assert gui_store.auth.login("dora", "9876", "C9").role == "clerk"
+    assert gui_store.auth.login("dora", "987654", "C9").role == "clerk"
     admin_dialogs.answers = ["Eve Example", "555", "eve@example.org"]
     admin.people.add_customer()
     qtbot.waitUntil(lambda: admin.people.customers.rowCount() == 1)

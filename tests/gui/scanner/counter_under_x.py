@@ -17,7 +17,7 @@ from pos.ui.app import application
 from pos.ui.counter_window import CounterWindow
 from pos.ui.dialogs import Dialogs
 
-CLERK_PASSWORD = "1234"
+CLERK_PASSWORD = "135790"
 
 
 class PresetPathDialogs(Dialogs):
