@@ -55,12 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed-demo", parents=[common], help="load the demo catalog and users")
     seed.add_argument("--with-sales", action="store_true", help="also make demo sales")
     _manager_login(seed)
+    _ask_password(seed, " (the owner connection: used for this run only)")
 
     add = sub.add_parser("add-user", parents=[common], help="add a clerk or manager")
     add.add_argument("name")
     add.add_argument("--role", choices=["clerk", "manager"], default="clerk")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     _manager_login(add)
+    _ask_password(add, " (the owner connection: used for this run only)")
 
     reset = sub.add_parser(
         "set-password",
@@ -70,9 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("name")
     reset.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    _ask_password(reset, " (the owner connection: used for this run only)")
 
     check = sub.add_parser("check", parents=[common], help="audit stock, carts and orders")
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    _ask_password(check, " (used for this run only)")
 
     conf = sub.add_parser(
         "configure", parents=[common], help="save this counter's database and counter code"
@@ -101,10 +105,17 @@ def _database_password(p: argparse.ArgumentParser, *, saved: bool) -> None:
     way = p.add_mutually_exclusive_group()
     way.add_argument(
         "--password-stdin",
+        dest="db_password_stdin",
         action="store_true",
         help=f"read the database user's password from stdin{where}",
     )
-    way.add_argument(
+    _ask_password(way, where)
+
+
+def _ask_password(
+    p: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup, where: str
+) -> None:
+    p.add_argument(
         "--ask-password",
         action="store_true",
         help=f"ask for the database user's password{where}",
@@ -126,6 +137,8 @@ def _open(
     from pos.connection_check import diagnose, migrate_command, safe_url
 
     settings = config.load_settings(args.database, args.counter)
+    if password is None:
+        password = _database_password_from(args)
     # A password typed or piped in stays in this process's memory only.
     store = open_store(_with_password(settings.database_url, password))
     try:
@@ -193,13 +206,14 @@ def _with_password(url: str, password: str | None) -> str:
 
 def _database_password_from(args: argparse.Namespace) -> str | None:
     """The database password asked for with --password-stdin or --ask-password, or None."""
-    if getattr(args, "password_stdin", False):
+    if getattr(args, "db_password_stdin", False):
         secret = sys.stdin.readline().rstrip("\r\n")
     elif getattr(args, "ask_password", False):
         if not _can_prompt():
             raise _no_terminal(
                 "--ask-password needs the database password",
-                "Pipe it in with --password-stdin instead.",
+                "Pipe it in with --password-stdin (pos migrate, pos configure), or keep it "
+                "in a libpq password file (`pos configure --password-stdin` saves one).",
             )
         secret = getpass.getpass("Database password: ")
     else:
@@ -237,8 +251,7 @@ def _authorise(store: Store, args: argparse.Namespace) -> Actor:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    password = _database_password_from(args)
-    with _open(args, require_schema=False, password=password) as store:
+    with _open(args, require_schema=False) as store:
         before = store.schema_state()
         notes = store.migrate()
         print(f"database {store.url}: schema {before} -> current")
@@ -318,7 +331,7 @@ def cmd_configure(args: argparse.Namespace) -> int:
     given by prompt or stdin goes only into pos's libpq password file, 0600."""
     from pos.connection_check import check_connection, safe_url
 
-    wants_password = args.password_stdin or args.ask_password
+    wants_password = args.db_password_stdin or args.ask_password
     if args.show or (args.database is None and args.counter is None and not wants_password):
         current = config.load_settings()
         print(f"database: {safe_url(current.database_url)}  (from {current.source})")

@@ -100,9 +100,12 @@ def test_migrate_takes_the_password_from_stdin_for_this_run_only(db_url, backend
     assert SECRET not in _everything_pos_wrote()
 
 
-def test_ask_password_without_a_terminal_says_how():
-    result = run("migrate", "--database", "postgresql://owner@127.0.0.1:9/pos", "--ask-password")
-    assert result.returncode == 2
+@pytest.mark.parametrize("command", [["migrate"], ["check"], ["add-user", "x"], ["seed-demo"]])
+def test_ask_password_without_a_terminal_says_how(command):
+    url = "postgresql://owner@127.0.0.1:9/pos"
+    result = run(*command, "--database", url, "--ask-password", input="")
+    assert result.returncode == 2, result.stderr
+    assert "--ask-password needs the database password" in result.stderr
     assert "--password-stdin" in result.stderr and "Traceback" not in result.stderr
 
 
