@@ -155,9 +155,12 @@ def counter_session(
     try:
         wire = WireCounter()
         clerk = clerk_login(store, counter)
-        if as_owner and clerk.session.login.engine is not None:
-            clerk.session.login.dispose()
-            clerk.session.login.engine = clerk.session.login.read_engine = None
+        login = clerk.session.login
+        if as_owner and login.engine is not None:
+            # The store's own engines in place of the clerk's role's pool (not None, which
+            # would add the SQLite-style session check to every unit of work).
+            login.dispose()
+            login.engine, login.read_engine = store.uow.engine, store.uow._read_engine
         # PostgreSQL: the clerk's work runs on their own role's connections.
         wire.attach(store.uow.engine_for(clerk))
         yield store, wire, clerk
