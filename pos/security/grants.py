@@ -93,7 +93,8 @@ CLERK_FUNCTIONS = (
     "pos_current_user_id",
     "pos_current_role",
     "pos_session_counter",
-    "pos_session_counters",  # row-level security policies call these as the querying role
+    "pos_session_counters",
+    "pos_visible_cart_counters",  # the carts policy calls it as the querying role
     "pos_use_approval",
     "pos_sign_in",
     "pos_sign_out",

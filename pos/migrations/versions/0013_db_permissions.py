@@ -64,18 +64,39 @@ LANGUAGE sql STABLE {_DEFINER} AS $$
      WHERE s.user_id = pos_current_user_id() AND s.ended_at IS NULL
        AND s.counter_id IS NOT NULL
 $$""",
-    "pos_require_cart(integer)": f"""
-CREATE OR REPLACE FUNCTION pos_require_cart(p_cart_id integer) RETURNS text
+    # Whose carts the caller's role may see (row-level security): a manager every
+    # counter's, a clerk those of the counters they hold an open session at; one call.
+    "pos_visible_cart_counters()": f"""
+CREATE OR REPLACE FUNCTION pos_visible_cart_counters() RETURNS integer[]
+LANGUAGE sql STABLE {_DEFINER} AS $$
+    SELECT CASE WHEN u.role = 'manager'
+                THEN (SELECT coalesce(array_agg(c.id), '{{}}') FROM counters AS c)
+                ELSE (SELECT coalesce(array_agg(s.counter_id), '{{}}')
+                        FROM user_sessions AS s
+                       WHERE s.user_id = u.id AND s.ended_at IS NULL
+                         AND s.counter_id IS NOT NULL)
+           END
+      FROM users AS u WHERE u.db_role = session_user AND u.active
+$$""",
+    # The checks of every cart function in one users lookup, one carts lookup and one
+    # sessions lookup (not a chain of helper calls: this runs on each scan at a counter).
+    # Returns who the caller is ('owner', 'manager', 'clerk') and who signs what it writes.
+    "pos_require_cart(integer, integer)": f"""
+CREATE OR REPLACE FUNCTION pos_require_cart(
+    p_cart_id integer, p_user_id integer, OUT kind text, OUT signer integer)
 LANGUAGE plpgsql STABLE {_DEFINER} AS $$
 DECLARE
-    kind text := pos_caller_kind();
     cart_counter integer;
     cart_status text;
 BEGIN
-    IF kind = 'owner' THEN
-        RETURN kind;
+    IF pg_has_role(session_user, current_user, 'MEMBER') THEN
+        kind := 'owner';
+        signer := p_user_id;
+        RETURN;
     END IF;
-    IF kind IS NULL THEN
+    SELECT u.role, u.id INTO kind, signer
+      FROM users AS u WHERE u.db_role = session_user AND u.active;
+    IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = 'pos:FORBIDDEN',
               DETAIL = 'Only an active pos user may change a cart.';
     END IF;
@@ -85,11 +106,13 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = 'pos:FORBIDDEN',
               DETAIL = format('Cart %s is not an open cart.', p_cart_id);
     END IF;
-    IF kind <> 'manager' AND NOT cart_counter = ANY (pos_session_counters()) THEN
+    IF kind <> 'manager' AND NOT EXISTS (
+            SELECT 1 FROM user_sessions AS s
+             WHERE s.user_id = signer AND s.counter_id = cart_counter
+               AND s.ended_at IS NULL) THEN
         RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = 'pos:FORBIDDEN',
               DETAIL = format('Cart %s belongs to another counter.', p_cart_id);
     END IF;
-    RETURN kind;
 END $$""",
     "pos_manager_or_owner()": f"""
 CREATE OR REPLACE FUNCTION pos_manager_or_owner() RETURNS text
@@ -154,9 +177,10 @@ RETURNS TABLE (id uuid, stock_quantity integer, price_cents bigint, name varchar
 LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 #variable_conflict use_column
 DECLARE
-    kind text := pos_require_cart(p_cart_id);
-    -- Who signs is known before the row lock is taken, not while it is held.
-    signer integer := coalesce(pos_current_user_id(), p_user_id);
+    -- Who calls and who signs, known before the row lock is taken, not while it is held.
+    caller record := pos_require_cart(p_cart_id, p_user_id);
+    kind text := caller.kind;
+    signer integer := caller.signer;
 BEGIN
     IF kind <> 'owner' AND (p_reason <> 'cart_add' OR p_qty < 1) THEN
         RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = 'pos:FORBIDDEN',
@@ -199,9 +223,10 @@ RETURNS TABLE (id uuid, stock_quantity integer, price_cents bigint, name varchar
 LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 #variable_conflict use_column
 DECLARE
-    kind text := pos_require_cart(p_cart_id);
-    -- Who signs is known before the row lock is taken, not while it is held.
-    signer integer := coalesce(pos_current_user_id(), p_user_id);
+    -- Who calls and who signs, known before the row lock is taken, not while it is held.
+    caller record := pos_require_cart(p_cart_id, p_user_id);
+    kind text := caller.kind;
+    signer integer := caller.signer;
 BEGIN
     IF kind <> 'owner' AND p_reason NOT IN ('cart_remove', 'cart_release') THEN
         RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = 'pos:FORBIDDEN',
@@ -245,9 +270,10 @@ RETURNS TABLE (id uuid, stock_quantity integer, price_cents bigint, name varchar
 LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 #variable_conflict use_column
 DECLARE
-    kind text := pos_require_cart(p_cart_id);
-    -- Who signs is known before the row lock is taken, not while it is held.
-    signer integer := coalesce(pos_current_user_id(), p_user_id);
+    -- Who calls and who signs, known before the row lock is taken, not while it is held.
+    caller record := pos_require_cart(p_cart_id, p_user_id);
+    kind text := caller.kind;
+    signer integer := caller.signer;
 BEGIN
     IF kind <> 'owner' AND (p_diff = 0 OR p_reason
             <> CASE WHEN p_diff > 0 THEN 'cart_add' ELSE 'cart_remove' END) THEN
@@ -341,8 +367,9 @@ RETURNS integer
 LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 #variable_conflict use_column
 DECLARE
-    kind text := pos_require_cart(p_cart_id);
-    signer integer := coalesce(pos_current_user_id(), p_user_id);
+    caller record := pos_require_cart(p_cart_id, p_user_id);
+    kind text := caller.kind;
+    signer integer := caller.signer;
     placed integer;
 BEGIN
     IF kind <> 'owner' AND (
@@ -430,7 +457,7 @@ RETURNS void
 LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 #variable_conflict use_column
 BEGIN
-    PERFORM pos_require_cart(p_cart_id);
+    PERFORM pos_require_cart(p_cart_id, NULL);
     UPDATE carts AS c
        SET delivery = CASE WHEN p_set_delivery THEN p_delivery ELSE c.delivery END,
            customer_id = CASE WHEN p_set_customer THEN p_customer_id ELSE c.customer_id END,
@@ -447,8 +474,9 @@ RETURNS TABLE (product_id uuid, line_quantity integer, unit_price_cents bigint,
 LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 #variable_conflict use_column
 DECLARE
-    kind text := pos_require_cart(p_cart_id);
-    signer integer := coalesce(pos_current_user_id(), p_user_id);
+    caller record := pos_require_cart(p_cart_id, p_user_id);
+    kind text := caller.kind;
+    signer integer := caller.signer;
     line record;
 BEGIN
     IF kind <> 'owner' AND p_reason <> 'cart_release' THEN
@@ -578,12 +606,11 @@ TRIGGERS_UP = (
        EXECUTE FUNCTION pos_product_starts_empty()""",
 )
 
-# Uncorrelated sub-selects: evaluated once per statement (an InitPlan), not once per row.
+# An uncorrelated sub-select: evaluated once per statement, not once per row.
 RLS_UP = (
     "ALTER TABLE carts ENABLE ROW LEVEL SECURITY",
     """CREATE POLICY carts_own_counter ON carts
-       USING (counter_id IN (SELECT unnest(pos_session_counters()))
-              OR (SELECT pos_current_role()) = 'manager')""",
+       USING (counter_id IN (SELECT unnest(pos_visible_cart_counters())))""",
     "ALTER TABLE cart_lines ENABLE ROW LEVEL SECURITY",
     # The sub-select on carts runs under carts' own policy.
     """CREATE POLICY cart_lines_own_counter ON cart_lines
