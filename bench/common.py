@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from pos.db import normalize_url
+from pos.security.roles import drop_database_and_roles
 from pos.services import Store, open_store
 
 ADMIN_URL_ENV = "POS_BENCH_DATABASE_URL"
@@ -120,20 +121,7 @@ def scratch_database(backend: str, admin: str) -> Iterator[str]:
         _migrate(url)
         yield url
     finally:
-        _drop_database(admin, name)
-
-
-def _drop_database(admin: str, name: str) -> None:
-    """The database and the roles pos made for it (roles outlive databases)."""
-    from pos.security.roles import drop_database_roles
-
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            drop_database_roles(conn, name)
-    finally:
-        engine.dispose()
+        drop_database_and_roles(admin, name)  # roles outlive databases
 
 
 def _migrate(url: str) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from pos.db import normalize_url
-from pos.security.roles import drop_database_roles
+from pos.security.roles import drop_database_and_roles, drop_database_roles
 from pos.services import Store, open_store
 from pos.views import Actor, ProductView
 
@@ -89,13 +89,7 @@ def _pg_exec(admin_url: str, *statements: str) -> None:
 
 def drop_pg_database(admin_url: str, name: str) -> None:
     """DROP DATABASE and the roles pos made for it (roles outlive databases)."""
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            drop_database_roles(conn, name)
-    finally:
-        engine.dispose()
+    drop_database_and_roles(admin_url, name)
 
 
 def _drop_stale_test_roles(admin_url: str) -> None:

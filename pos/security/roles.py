@@ -156,3 +156,17 @@ def drop_database_roles(conn: Connection, database: str) -> list[str]:
         except Exception:  # still owns objects or holds privileges in another database
             continue
     return dropped
+
+
+def drop_database_and_roles(admin_url: str, name: str) -> None:
+    """DROP DATABASE `name` through a superuser's `admin_url`, then the roles pos made for
+    it (tests' and benchmarks' scratch databases)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            drop_database_roles(conn, name)
+    finally:
+        engine.dispose()

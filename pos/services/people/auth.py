@@ -353,6 +353,18 @@ class AuthService:
         finally:
             self._uow.sessions.end(handle)
 
+    def _write_user(
+        self, tx: Tx, row: Any, *, role: str | None, active: bool | None, password: str | None
+    ) -> None:
+        """Role, active flag and password of a user row: through the PostgreSQL user
+        functions (the role and its SCRAM verifier) or the SQLite row (Argon2id)."""
+        if self._roles is not None:
+            self._roles.update_user(
+                tx, row.id, row.username, role=role, active=active, password=password
+            )
+        else:
+            _update_user_row(tx, row.id, role=role, active=active, password=password)
+
     def reset_password(self, username: str, password: str) -> None:
         """A new password through the store's own connection, no manager signed in: on
         PostgreSQL that connection must be the schema owner's (`pos set-password`), which
@@ -371,12 +383,7 @@ class AuthService:
             secret, pin = _check_password(password, row.role)
             if pin:
                 secret_rules.require_pins_allowed(tx)
-            if self._roles is not None:
-                self._roles.update_user(
-                    tx, row.id, row.username, role=None, active=None, password=secret
-                )
-            else:
-                _update_user_row(tx, row.id, role=None, active=None, password=secret)
+            self._write_user(tx, row, role=None, active=None, password=secret)
             self._forget_waits(tx, row.username)
 
         self._uow.run(work, operation="auth.reset_password")
@@ -455,12 +462,7 @@ class AuthService:
             )
             if pin:
                 secret_rules.require_pins_allowed(tx)
-            if self._roles is not None:
-                self._roles.update_user(
-                    tx, row.id, row.username, role=role, active=active, password=secret
-                )
-            else:
-                _update_user_row(tx, row.id, role=role, active=active, password=secret)
+            self._write_user(tx, row, role=role, active=active, password=secret)
             if secret is not None:
                 self._forget_waits(tx, row.username)  # a new password: no wait left
             user = tx.session.execute(
